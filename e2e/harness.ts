@@ -1,0 +1,71 @@
+/**
+ * What every browser test needs: a page on the built deck in a fresh context, with every console
+ * error, page error and non-local request collected so a test can assert there were none.
+ */
+import { inject } from 'vitest'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+
+export interface DeckPage {
+  page: Page
+  context: BrowserContext
+  /** Console errors, uncaught exceptions and unhandled rejections, in order. */
+  errors: string[]
+  /** Requests that left the page's origin. */
+  foreign: string[]
+  close(): Promise<void>
+}
+
+let shared: Promise<Browser> | null = null
+export function browser(): Promise<Browser> {
+  shared ??= chromium.connect(inject('wsEndpoint'))
+  return shared
+}
+
+export function deckUrl(path = ''): string {
+  return new URL(path, inject('baseUrl')).toString()
+}
+
+export interface OpenOptions {
+  viewport?: { width: number; height: number }
+  reducedMotion?: 'reduce' | 'no-preference'
+  /** Wait for <html data-deck-ready="true"> (default true). */
+  waitReady?: boolean
+}
+
+export async function openDeck(path = '', opts: OpenOptions = {}): Promise<DeckPage> {
+  const b = await browser()
+  const context = await b.newContext({
+    viewport: opts.viewport ?? { width: 1280, height: 720 },
+    deviceScaleFactor: 1,
+    reducedMotion: opts.reducedMotion ?? 'reduce',
+  })
+  const page = await context.newPage()
+  const errors: string[] = []
+  const foreign: string[] = []
+  const origin = new URL(inject('baseUrl')).origin
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`))
+  page.on('request', (r) => {
+    const u = r.url()
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u)
+  })
+  await page.goto(deckUrl(path))
+  if (opts.waitReady !== false) await page.waitForSelector('html[data-deck-ready="true"]', { timeout: 30_000 })
+  return { page, context, errors, foreign, close: () => context.close() }
+}
+
+/** reveal.js's current indices. */
+export function indices(page: Page): Promise<{ h: number; v: number; f?: number }> {
+  return page.evaluate(() => window.Reveal!.getIndices())
+}
+
+/** The names of the visible <Step> fragments on the current slide, in reveal order. */
+export function visibleSteps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const slide = window.Reveal!.getCurrentSlide()
+    if (!slide) return []
+    return [...slide.querySelectorAll<HTMLElement>('.fragment[data-step].visible')].map((e) => e.dataset.step ?? '')
+  })
+}
