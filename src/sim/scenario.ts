@@ -35,6 +35,31 @@ export interface Scenario<S, M = unknown> {
    * the caller drives it on from there. Each call returns a fresh model.
    */
   live(name: string): M
+  /** The snapshot of a live model (the same shape as stateAt's). */
+  snapshotOf(model: M): S
+  /** The what-if actions a viewer may take on a live model, if the scenario offers any. */
+  readonly whatIf: WhatIf<M> | null
+}
+
+/**
+ * What-if: the deck runs the simulation on live from a checkpoint (still seeded) and lets the
+ * viewer poke it. Moving to another step returns to the script.
+ */
+export interface WhatIf<M> {
+  /** Run the live model for `ms` of simulated time. */
+  advance(model: M, ms: number): void
+  /** Simulated milliseconds per real second while live (slow motion for fast protocols). */
+  readonly speed: number
+  readonly actions: readonly WhatIfAction<M>[]
+}
+
+export interface WhatIfAction<M> {
+  /** 'click' for a click on a node, or a single key ('p', 'w', ...). */
+  readonly trigger: 'click' | string
+  /** What it does, for the help overlay ("Click a node: crash or restart it"). */
+  readonly label: string
+  /** Apply it; returns a sentence saying what happened (announced to screen readers). */
+  run(model: M, target?: { node?: number | string }): string
 }
 
 export interface ScenarioDefinition<M, S> {
@@ -55,6 +80,8 @@ export interface ScenarioDefinition<M, S> {
   /** The model's trace so far. */
   trace(model: M): readonly TraceEvent[]
   describe(snapshot: S): string
+  /** Optional what-if actions on the live model. */
+  whatIf?: WhatIf<M>
 }
 
 /** A scenario's static face: what the build checks step names against, without running anything. */
@@ -155,5 +182,7 @@ function createScenario<M, S>(def: ScenarioDefinition<M, S>, checkpoints: readon
     trace: () => record().trace,
     describe: (s) => def.describe(s),
     live: (name) => (index(name), replay(name, () => {})),
+    snapshotOf: (model) => deepFreeze(def.snapshot(model)),
+    whatIf: def.whatIf ?? null,
   }
 }

@@ -1,0 +1,32 @@
+// Same helper as ../cap/inflight.ts: each model folder stands alone (a candidate for the engine).
+import type { NodeId, TraceEvent } from '../trace.ts'
+
+/**
+ * Messages on the wire at the end of a trace: sent, not yet delivered or dropped. Scenes draw
+ * them mid-flight from (sentAt, deliverAt); read from the trace because the network reports drops
+ * only there.
+ */
+export interface FlightView {
+  readonly msg: number
+  readonly from: NodeId
+  readonly to: NodeId
+  readonly kind: string
+  readonly sentAt: number
+  readonly deliverAt: number
+}
+
+export function messagesInFlight(events: readonly TraceEvent[]): FlightView[] {
+  const open = new Map<number, FlightView>()
+  for (const e of events) {
+    if (e.type === 'send') open.set(e.msg, { msg: e.msg, from: e.from, to: e.to, kind: e.kind, sentAt: e.at, deliverAt: e.deliverAt })
+    else if (e.type === 'deliver' || e.type === 'drop') open.delete(e.msg)
+  }
+  return [...open.values()]
+}
+
+/** Messages dropped in the last `windowMs` before `now` (drawn bouncing off the fault line). */
+export function recentDrops(events: readonly TraceEvent[], now: number, windowMs: number): { msg: number; from: NodeId; to: NodeId; kind: string; at: number; reason: string }[] {
+  const out: { msg: number; from: NodeId; to: NodeId; kind: string; at: number; reason: string }[] = []
+  for (const e of events) if (e.type === 'drop' && e.at >= now - windowMs) out.push({ msg: e.msg, from: e.from, to: e.to, kind: e.kind, at: e.at, reason: e.reason })
+  return out
+}
