@@ -15,9 +15,10 @@ let server: StaticServer | undefined
 let browser: BrowserServer | undefined
 
 export async function setup(project: TestProject): Promise<void> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` first (npm test does).')
+  const dist = process.env.DECK_OUT ?? 'dist'
+  if (!existsSync(`${dist}/index.html`)) throw new Error(`${dist}/ is missing: run \`npm run build\` first (npm test does).`)
   const executablePath = findChromium()
-  server = await serveStatic('dist')
+  server = await serveStatic(dist)
   browser = await chromium.launchServer({ executablePath, args: CHROMIUM_ARGS, headless: true })
   project.provide('baseUrl', server.url)
   project.provide('wsEndpoint', browser.wsEndpoint())

@@ -30,6 +30,8 @@ export interface OpenOptions {
   reducedMotion?: 'reduce' | 'no-preference'
   /** Wait for <html data-deck-ready="true"> (default true). */
   waitReady?: boolean
+  /** Count WebGL contexts created in the page as window.__contexts. */
+  countContexts?: boolean
 }
 
 export async function openDeck(path = '', opts: OpenOptions = {}): Promise<DeckPage> {
@@ -40,6 +42,23 @@ export async function openDeck(path = '', opts: OpenOptions = {}): Promise<DeckP
     reducedMotion: opts.reducedMotion ?? 'reduce',
   })
   const page = await context.newPage()
+  if (opts.countContexts) {
+    await page.addInitScript(() => {
+      const w = window as unknown as { __contexts: number }
+      w.__contexts = 0
+      const original = HTMLCanvasElement.prototype.getContext
+      const seen = new WeakSet<object>()
+      // Count distinct WebGL contexts (getContext on the same canvas returns the same one).
+      HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+        const ctx = (original as (this: HTMLCanvasElement, t: string, ...r: unknown[]) => RenderingContext | null).call(this, type, ...rest)
+        if (ctx && /webgl/.test(type) && !seen.has(ctx)) {
+          seen.add(ctx)
+          w.__contexts++
+        }
+        return ctx
+      } as typeof original
+    })
+  }
   const errors: string[] = []
   const foreign: string[] = []
   const origin = new URL(inject('baseUrl')).origin

@@ -7,16 +7,23 @@ import type { RevealApi } from 'reveal.js'
 import { revealConfig, readMode, type DeckMode } from './config.ts'
 import { chooseTheme, applyTheme } from './theme.ts'
 import { currentStep } from './steps.ts'
+import { SceneBinding } from './scene-binding.ts'
+import { snapshotPrintPages, bindBrowserPrint } from './print.ts'
+import { WhatIfController } from './what-if.ts'
 
 declare global {
   interface Window {
     Reveal?: RevealApi
+    /** Read-only hooks for browser tests and the benchmark. */
+    deckDebug?: { scenes: SceneBinding }
   }
 }
 
 export interface DeckHandle {
   readonly reveal: RevealApi
   readonly mode: DeckMode
+  readonly scenes: SceneBinding
+  readonly whatIf: WhatIfController | null
   /** The step shown on the current slide ('' before its first step). */
   step(): string
   /** Swap in new slide markup (hot reload) and stay on the same slide and step. */
@@ -39,21 +46,40 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
   slidesEl.innerHTML = options.html
 
   const deck = new Reveal(root, revealConfig(mode))
+  const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)')
+  const scenes = new SceneBinding({ receiver: mode.receiver, displayScale: () => deck.getScale(), reducedMotion: () => reducedMotion.matches })
+  // The print view fires 'pdf-ready' once its pages exist; snapshot each page's scene at its step.
+  deck.on('pdf-ready', () => {
+    snapshotPrintPages(scenes).catch((e: unknown) => console.error('Print snapshots failed:', e))
+  })
   // reveal.js 6 types initialize() as resolving the ready event, not the API: keep our own instance.
   await deck.initialize()
   window.Reveal = deck
+  window.deckDebug = { scenes }
 
-  const sync = (): void => {
+  const whatIf = mode.print || mode.receiver ? null : new WhatIfController(deck, scenes)
+  const sync = (animate: boolean): Promise<void> => {
     const slide = deck.getCurrentSlide()
-    if (slide) document.documentElement.dataset.currentStep = currentStep(slide)
+    if (!slide || mode.print) return Promise.resolve()
+    // Any step or slide change returns to the script.
+    whatIf?.stop()
+    document.documentElement.dataset.currentStep = currentStep(slide)
+    return scenes.sync(slide, animate).catch((e: unknown) => console.error('Scene failed:', e))
   }
-  for (const ev of SYNC_EVENTS) deck.on(ev, sync)
-  sync()
+  for (const ev of SYNC_EVENTS) deck.on(ev, () => void sync(ev !== 'resize' && ev !== 'overviewhidden'))
+  registerShortcuts(deck)
+  if (!mode.print) bindBrowserPrint(scenes)
+  await sync(false)
   document.documentElement.dataset.deckReady = 'true'
+  // Warm three.js and the simulation once the first slide is up, so the first scene is quick.
+  const idle = window.requestIdleCallback ?? ((fn: () => void) => setTimeout(fn, 200))
+  if (!mode.print) idle(() => scenes.prefetch())
 
   return {
+    whatIf,
     reveal: deck,
     mode,
+    scenes,
     step: () => {
       const slide = deck.getCurrentSlide()
       return slide ? currentStep(slide) : ''
@@ -63,7 +89,20 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
       slidesEl.innerHTML = html
       deck.sync()
       deck.slide(h, v, f)
-      sync()
+      scenes.release()
+      void sync(false)
     },
   }
+}
+
+/** The deck's own keys, listed in reveal.js's help overlay (?) beside its built-in ones. */
+function registerShortcuts(deck: RevealApi): void {
+  const shortcuts: [string, string][] = [
+    ['R', '3D: back to the scripted step and the default view'],
+    ['Drag', '3D: orbit the camera (a step change or R brings it back)'],
+    ['Click a node', 'What-if: crash or restart it (scenes that allow it)'],
+    ['P', 'What-if: partition the network or heal it'],
+    ['W', 'What-if: send a client write'],
+  ]
+  for (const [key, value] of shortcuts) deck.registerKeyboardShortcut(key, value)
 }

@@ -44,6 +44,22 @@ export function Card({ title, children }: WithChildren & { title: string }) {
   )
 }
 
+/**
+ * A live 3D view of a simulation scenario; the slide's <Step>s drive it through the scenario's
+ * checkpoints. The deck binds the host (src/deck/scene-binding.ts): data-step, data-ready and the
+ * role="status" narration are filled in there. Props are checked at build time (scene-props.ts).
+ */
+export function Scene({ kind, scenario, seed = 7, label }: { kind: string; scenario: string; seed?: number; label?: string }) {
+  return (
+    <figure className="scene" data-scene={kind} data-scenario={scenario} data-seed={seed} data-step="" data-ready="false" aria-label={label ?? `3D simulation: ${kind}, ${scenario}`}>
+      <div className="scene-surface">
+        <p className="scene-fallback">The 3D view needs WebGL, which this browser has turned off. The narration below describes every step.</p>
+      </div>
+      <figcaption role="status" aria-live="polite" className="scene-narration"></figcaption>
+    </figure>
+  )
+}
+
 /** A small label above a slide's heading ("Concept 02"). */
 export function Kicker({ children }: WithChildren) {
   return <p className="kicker">{children}</p>
@@ -61,5 +77,5 @@ export function Stack({ children, ...data }: SectionProps) {
   return <section {...data}>{children}</section>
 }
 
-export const authorComponents = { Step, Notes, Columns, Col, Cards, Card, Kicker }
+export const authorComponents = { Step, Notes, Columns, Col, Cards, Card, Kicker, Scene }
 export const deckComponents = { ...authorComponents, Slide, Stack }

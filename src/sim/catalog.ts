@@ -3,8 +3,26 @@
  * this list (src/mdx/remark-slides.ts) and the stage creates scenarios from it.
  */
 import type { ScenarioFactory } from './scenario.ts'
+import { raftScenarios } from './raft/index.ts'
+import { capScenarios } from './cap/index.ts'
+import { replicationScenarios } from './replication/index.ts'
+import { partitionScenarios } from './partition/index.ts'
+import { observabilityScenarios } from './observability/index.ts'
+import { meshScenarios } from './mesh/index.ts'
+import { hashingScenarios } from './hashing/index.ts'
+import { loadBalancingScenarios } from './load-balancing/index.ts'
+import { streamingScenarios } from './streaming/index.ts'
 
 export const scenarioFactories: readonly ScenarioFactory[] = [
+  ...(capScenarios as readonly ScenarioFactory[]),
+  ...(raftScenarios as readonly ScenarioFactory[]),
+  ...(replicationScenarios as readonly ScenarioFactory[]),
+  ...(partitionScenarios as readonly ScenarioFactory[]),
+  ...(observabilityScenarios as readonly ScenarioFactory[]),
+  ...(meshScenarios as readonly ScenarioFactory[]),
+  ...(hashingScenarios as readonly ScenarioFactory[]),
+  ...(loadBalancingScenarios as readonly ScenarioFactory[]),
+  ...(streamingScenarios as readonly ScenarioFactory[]),
 ]
 
 /** kind → scenario name → checkpoint names: the static face the build validates against. */
