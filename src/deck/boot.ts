@@ -10,6 +10,8 @@ import { currentStep } from './steps.ts'
 import { SceneBinding } from './scene-binding.ts'
 import { snapshotPrintPages, bindBrowserPrint } from './print.ts'
 import { WhatIfController } from './what-if.ts'
+import { StudyMode } from './study.ts'
+import { OverviewSnapshots } from './overview.ts'
 
 declare global {
   interface Window {
@@ -24,6 +26,7 @@ export interface DeckHandle {
   readonly mode: DeckMode
   readonly scenes: SceneBinding
   readonly whatIf: WhatIfController | null
+  readonly study: StudyMode | null
   /** The step shown on the current slide ('' before its first step). */
   step(): string
   /** Swap in new slide markup (hot reload) and stay on the same slide and step. */
@@ -58,16 +61,28 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
   window.deckDebug = { scenes }
 
   const whatIf = mode.print || mode.receiver ? null : new WhatIfController(deck, scenes)
+  const study = mode.print || mode.receiver ? null : new StudyMode(deck, scenes)
+  const overview = new OverviewSnapshots(scenes)
   const sync = (animate: boolean): Promise<void> => {
     const slide = deck.getCurrentSlide()
     if (!slide || mode.print) return Promise.resolve()
     // Any step or slide change returns to the script.
     whatIf?.stop()
+    void study?.update()
     document.documentElement.dataset.currentStep = currentStep(slide)
     return scenes.sync(slide, animate).catch((e: unknown) => console.error('Scene failed:', e))
   }
   for (const ev of SYNC_EVENTS) deck.on(ev, () => void sync(ev !== 'resize' && ev !== 'overviewhidden'))
   registerShortcuts(deck)
+  if (study) {
+    deck.addKeyBinding({ keyCode: 84, key: 'T', description: 'Study mode: notes and scene controls beside the slide' }, () => study.toggle())
+    if (mode.study) {
+      study.toggle(true)
+      study.offerResume()
+    }
+  }
+  deck.on('overviewshown', () => void overview.show().catch((e: unknown) => console.error('Overview images failed:', e)))
+  deck.on('overviewhidden', () => overview.hide())
   if (!mode.print) bindBrowserPrint(scenes)
   await sync(false)
   document.documentElement.dataset.deckReady = 'true'
@@ -77,6 +92,7 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
 
   return {
     whatIf,
+    study,
     reveal: deck,
     mode,
     scenes,
@@ -103,6 +119,9 @@ function registerShortcuts(deck: RevealApi): void {
     ['Click a node', 'What-if: crash or restart it (scenes that allow it)'],
     ['P', 'What-if: partition the network or heal it'],
     ['W', 'What-if: send a client write'],
+    ['M', 'What-if: switch the CAP store between CP and AP'],
+    ['Click a replica', 'What-if (CAP): cut it off from the others, or reconnect it'],
+    ['G', 'What-if (replication): slow the fastest replica link by 100 ms'],
   ]
   for (const [key, value] of shortcuts) deck.registerKeyboardShortcut(key, value)
 }

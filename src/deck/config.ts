@@ -8,11 +8,13 @@ export interface DeckMode {
   /** A speaker-view copy (current or upcoming preview): render cheaply. */
   receiver: boolean
   print: boolean
+  /** Self-study: notes and scene controls beside the slide. */
+  study: boolean
 }
 
 export function readMode(search: string): DeckMode {
   const q = new URLSearchParams(search)
-  return { receiver: q.has('receiver'), print: q.has('print-pdf') }
+  return { receiver: q.has('receiver'), print: q.has('print-pdf'), study: q.has('study') }
 }
 
 /** The reveal.js configuration; URL query parameters still override it (e.g. ?showNotes=true). */

@@ -39,6 +39,7 @@ export class SceneBinding {
   private live: Live | null = null
   private readonly scenarios = new Map<string, Scenario<unknown, unknown>>()
   private generation = 0
+  private transitionScale = 1
 
   constructor(private readonly options: BindingOptions) {}
 
@@ -113,7 +114,7 @@ export class SceneBinding {
     this.stage = new mod.Stage({
       pixelRatio: () => (this.options.receiver ? 1 : window.devicePixelRatio || 1),
       displayScale: this.options.displayScale,
-      transitionMs: () => (this.options.reducedMotion() || this.options.receiver ? 0 : 1000),
+      transitionMs: () => (this.options.reducedMotion() || this.options.receiver ? 0 : 1000 * this.transitionScale),
       onFrame: (host) => {
         const animating = String(this.stage?.busy ?? false)
         if (host.dataset.animating !== animating) host.dataset.animating = animating
@@ -184,6 +185,11 @@ export class SceneBinding {
   private loadCatalog(): Promise<CatalogModule> {
     this.catalog ??= import('../sim/catalog.ts')
     return this.catalog
+  }
+
+  /** Slow transitions down or speed them up (study mode's speed control). */
+  setTransitionScale(scale: number): void {
+    this.transitionScale = Math.min(4, Math.max(0.25, scale))
   }
 
   /** What the renderer holds now (tests and the benchmark check it returns to its baseline). */

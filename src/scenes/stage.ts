@@ -155,6 +155,15 @@ export class Stage {
     this.kick()
   }
 
+  /** Show one frame of the transition from → to at t, without animating (the study scrubber). */
+  showAt(from: string | null, to: string, t: number): void {
+    if (!this.view) return
+    this.liveTick = null
+    this.transition = null
+    this.shown = { from, to, t }
+    this.draw()
+  }
+
   /** Ease the camera back to the view's default pose. */
   resetCamera(): void {
     this.rig.home(true)
