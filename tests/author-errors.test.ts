@@ -48,6 +48,23 @@ describe('the build refuses author errors', () => {
     expect(msg).toMatch(/01-fixture\.mdx:9:1-9:\d+: Step "vote" is listed twice on this slide \(first at line 7\)/)
   })
 
+  it('an unknown step name on a scene slide: file, line and the scenario’s steps', async () => {
+    const msg = await buildFixture('step', `${fm}<Scene kind="raft" scenario="election" />\n\n<Step name="timeout">one</Step>\n\n<Step name="vote">two</Step>\n`)
+    expect(msg).toMatch(/01-fixture\.mdx:11:1-11:\d+: Unknown step "vote" for scene raft\/election\. Valid steps: timeout, candidate, votes, leader, heartbeats/)
+  })
+
+  it('an unknown scene kind or scenario: the valid ones', async () => {
+    const kind = await buildFixture('kind', `${fm}<Scene kind="paxos" scenario="election" />\n`)
+    expect(kind).toMatch(/01-fixture\.mdx:7:1-7:\d+: Invalid <Scene>: unknown kind "paxos"\. Valid kinds: .*raft/)
+    const scenario = await buildFixture('scenario', `${fm}<Scene kind="raft" scenario="elections" />\n`)
+    expect(scenario).toMatch(/Invalid <Scene>: unknown scenario "elections" for kind "raft"\. Valid scenarios: election, replication/)
+  })
+
+  it('a bad prop type: the schema’s message', async () => {
+    const msg = await buildFixture('prop', `${fm}<Scene kind="raft" scenario="election" seed="seven" />\n`)
+    expect(msg).toMatch(/01-fixture\.mdx:7:1-7:\d+: Invalid <Scene>: seed must be a number, e\.g\. seed=\{7\}/)
+  })
+
   it('a file with no title', async () => {
     const msg = await buildFixture('notitle', '## No front matter\n')
     expect(msg).toMatch(/01-fixture\.mdx.*front matter with a title is required/)
