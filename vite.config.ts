@@ -5,6 +5,8 @@ import remarkFrontmatter from 'remark-frontmatter'
 import remarkMdxFrontmatter from 'remark-mdx-frontmatter'
 import { remarkSlides } from './src/mdx/remark-slides.ts'
 import { deckSlidesPlugin } from './src/mdx/slides-plugin.ts'
+import { deckPrerenderPlugin } from './src/mdx/prerender-plugin.ts'
+import { fileURLToPath } from 'node:url'
 import { AUTHOR_COMPONENTS } from './src/mdx/component-names.ts'
 import { checkpointCatalog } from './src/sim/catalog.ts'
 
@@ -18,6 +20,9 @@ export default defineConfig({
       enforce: 'pre',
       ...mdx({
         jsxImportSource: 'react',
+        // The production JSX runtime everywhere: the build prerenders through Vite's SSR loader while
+        // NODE_ENV is production, where react/jsx-dev-runtime has no jsxDEV.
+        development: false,
         remarkPlugins: [
           remarkFrontmatter,
           [remarkMdxFrontmatter, { name: 'frontmatter' }],
@@ -27,6 +32,7 @@ export default defineConfig({
       }),
     },
     deckSlidesPlugin(slidesDir),
+    deckPrerenderPlugin(fileURLToPath(import.meta.url)),
   ],
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },

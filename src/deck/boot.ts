@@ -34,7 +34,8 @@ export interface DeckHandle {
 }
 
 export interface BootOptions {
-  html: string
+  /** Slide markup to render (dev); without it the deck boots on the prerendered markup. */
+  html?: string
   theme?: string
 }
 
@@ -46,7 +47,7 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
   applyTheme(chooseTheme(location.search, options.theme))
   const slidesEl = root.querySelector<HTMLElement>('.slides')
   if (!slidesEl) throw new Error('.reveal must contain a .slides element')
-  slidesEl.innerHTML = options.html
+  if (options.html !== undefined) slidesEl.innerHTML = options.html
 
   const deck = new Reveal(root, revealConfig(mode))
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)')
