@@ -30,6 +30,12 @@ const panelText = (d: DeckPage) => d.page.evaluate(() => (document.querySelector
 const ready = (d: DeckPage) => d.page.waitForFunction(() => window.Reveal!.getCurrentSlide()?.querySelector<HTMLElement>('[data-scene]')?.dataset.ready === 'true')
 
 describe('study mode', () => {
+  it('is closed unless asked for', async () => {
+    deck = await openDeck()
+    expect(await panelText(deck)).toBeNull()
+    expect(await deck.page.evaluate(() => document.documentElement.classList.contains('study'))).toBe(false)
+  })
+
   it('?study shows the current step’s notes beside the slide; T closes and reopens it', async () => {
     deck = await openDeck('?study')
     const s = await firstSceneSlide(deck)

@@ -53,6 +53,7 @@ export class StudyMode {
     this.panel = document.createElement('aside')
     this.panel.className = 'study-panel'
     this.panel.setAttribute('aria-label', 'Study notes and scene controls')
+    this.panel.hidden = true
     this.panel.innerHTML = `
       <div class="study-resume" hidden></div>
       <p class="study-step" aria-live="polite"></p>

@@ -270,7 +270,8 @@ export class Stage {
     }
     this.rig.update()
     if (this.liveTick) {
-      const dt = Math.min(100, now - this.lastFrame)
+      // rAF's timestamp can precede the moment live mode started: never step time backwards.
+      const dt = Math.max(0, Math.min(100, now - this.lastFrame))
       this.lastFrame = now
       if (!this.liveTick(dt)) this.liveTick = null
       this.render()
