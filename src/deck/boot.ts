@@ -123,6 +123,16 @@ function registerShortcuts(deck: RevealApi): void {
     ['M', 'What-if: switch the CAP store between CP and AP'],
     ['Click a replica', 'What-if (CAP): cut it off from the others, or reconnect it'],
     ['G', 'What-if (replication): slow the fastest replica link by 100 ms'],
+    ['Click a service', 'What-if (service mesh): make it fail every call, or heal it'],
+    ['C', 'What-if (service mesh): canary weights 90/10 → 50/50 → 0/100'],
+    ['I', 'What-if (service mesh): an intruder without a mesh certificate calls payments'],
+    ['X', 'What-if (service mesh): retry backoff with full jitter, or without'],
+    ['U', 'What-if (Raft): make the links lossy (drops, delays, reordering), or reliable again'],
+    ['A', 'What-if (hashing): add a server and count the keys that move'],
+    ['V', 'What-if (hash ring): cycle the tokens per server, 1 → 8 → 64'],
+    ['Click a service (observability)', 'What-if: make it slow, click again: failing, again: healthy'],
+    ['Q', 'What-if (observability): steady traffic on (40 requests/s) or off'],
+    ['Click a server', 'What-if (hashing): remove it (click its token, load bar or bucket)'],
   ]
   for (const [key, value] of shortcuts) deck.registerKeyboardShortcut(key, value)
 }

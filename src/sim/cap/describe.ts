@@ -31,7 +31,7 @@ export function describeCap(s: CapSnapshot): string {
   } else if (byValue.size > 1 && s.partition) {
     const said = answers.map((n) => `${list([n.id])} answers ${String(n.lastReply!.value)}`).join(', ')
     second = `Both sides keep answering${said ? ` (${said})` : ''}, so the replicas diverge: ${values.join('; ')}.`
-  } else if (s.reconciliation && byValue.size === 1) {
+  } else if (s.reconciliation && byValue.size === 1 && !s.partition) {
     const lost = s.reconciliation.overwritten.map((o) => String(o.value)).join(', ')
     second = `Last-writer-wins by hybrid timestamp reconciled the replicas: all hold ${key} = ${String(s.reconciliation.kept.value)}, and ${lost} was overwritten.`
   } else if (byValue.size === 1) {

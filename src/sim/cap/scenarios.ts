@@ -2,6 +2,7 @@ import { defineScenario, type Scenario, type ScenarioFactory } from '../scenario
 import { createCapStore, type CapStore } from './store.ts'
 import { snapshotCap, type CapSnapshot } from './snapshot.ts'
 import { describeCap } from './describe.ts'
+import { capWhatIf } from './whatif.ts'
 
 export const DEFAULT_SEED = 7
 
@@ -68,6 +69,7 @@ export const capScenario = withDefaultSeed(defineScenario<CapStore, CapSnapshot>
   time: (m) => m.now,
   trace: (m) => m.trace.all(),
   describe: describeCap,
+  whatIf: capWhatIf,
 }))
 
 export const capScenarios: ScenarioFactory[] = [capScenario as ScenarioFactory]

@@ -1,6 +1,6 @@
 import { formatHlc } from './hlc.ts'
 import { messagesInFlight, recentDrops, type FlightView } from './inflight.ts'
-import type { CapMode, CapStore, CapValue, Reconciliation } from './store.ts'
+import type { CapMode, CapRequestStatus, CapStore, CapValue, Reconciliation } from './store.ts'
 
 /**
  * What the CAP scene draws, as plain JSON:
@@ -13,9 +13,10 @@ import type { CapMode, CapStore, CapValue, Reconciliation } from './store.ts'
  *             lastReply: { request, op, key, ok, value, error } | null }],
  *   inFlight: [{ msg, from, to, kind, sentAt, deliverAt }],   // kinds: query, query-ok, store, store-ok, replicate, sync
  *   drops: [{ msg, from, to, kind, at, reason }],             // while partitioned, dropped in the last 100 ms
- *   requests: [{ id, node, op, key, value, status, error }],  // the last 6
+ *   requests: [{ id, node, op, key, value, status, error,     // the last 6
+ *                invokedAt, completedAt }],                   // simulated ms (completedAt null while pending)
  *   divergence,                                   // keys on which replicas disagree
- *   reconciliation: { key, kept, overwritten } | null,   // LWW's choice at the last heal
+ *   reconciliation: { at, key, kept, overwritten } | null,   // LWW's choice at the last heal (at: heal time)
  *   counters: { requests, answered, refused, messagesSent, dropped } }
  * ```
  */
@@ -26,10 +27,23 @@ export interface CapSnapshot {
   readonly nodes: readonly CapNodeView[]
   readonly inFlight: readonly FlightView[]
   readonly drops: readonly { msg: number; from: number | string; to: number | string; kind: string; at: number; reason: string }[]
-  readonly requests: readonly { id: number; node: number; op: 'read' | 'write'; key: string; value: CapValue; status: string; error: string | null }[]
+  readonly requests: readonly CapRequestView[]
   readonly divergence: number
-  readonly reconciliation: Omit<Reconciliation, 'at'> | null
+  readonly reconciliation: Reconciliation | null
   readonly counters: { readonly requests: number; readonly answered: number; readonly refused: number; readonly messagesSent: number; readonly dropped: number }
+}
+
+/** A client request as the scene shows it: the times let a view say which replies are recent. */
+export interface CapRequestView {
+  readonly id: number
+  readonly node: number
+  readonly op: 'read' | 'write'
+  readonly key: string
+  readonly value: CapValue
+  readonly status: CapRequestStatus
+  readonly error: string | null
+  readonly invokedAt: number
+  readonly completedAt: number | null
 }
 
 export interface CapReplyView {
@@ -71,9 +85,9 @@ export function snapshotCap(m: CapStore): CapSnapshot {
     nodes,
     inFlight: messagesInFlight(events),
     drops: groups ? recentDrops(events, m.now, 100) : [],
-    requests: reqs.slice(-6).map((r) => ({ id: r.id, node: r.node, op: r.op, key: r.key, value: r.value, status: r.status, error: r.error })),
+    requests: reqs.slice(-6).map((r) => ({ id: r.id, node: r.node, op: r.op, key: r.key, value: r.value, status: r.status, error: r.error, invokedAt: r.invokedAt, completedAt: r.completedAt })),
     divergence: m.divergence(),
-    reconciliation: rec ? { key: rec.key, kept: rec.kept, overwritten: rec.overwritten } : null,
+    reconciliation: rec ? { at: rec.at, key: rec.key, kept: rec.kept, overwritten: rec.overwritten } : null,
     counters: {
       requests: reqs.length,
       answered: reqs.filter((r) => r.status === 'ok').length,
