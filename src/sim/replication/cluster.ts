@@ -227,6 +227,12 @@ export class ReplicationCluster {
     return { count: xs.length, mean: xs.reduce((a, b) => a + b, 0) / xs.length, max: Math.max(...xs) }
   }
 
+  /** The highest lsn replica `id` has acknowledged to the current primary; null if it is not in the replica set. */
+  acknowledged(id: number): number | null {
+    this.node(id)
+    return this.match.get(id) ?? null
+  }
+
   /** Crash a node: it stops; messages already on the wire from it still arrive. */
   crash(id: number): void {
     const n = this.node(id)
@@ -236,6 +242,46 @@ export class ReplicationCluster {
     if (id === this._primary) this.dropOutbox()
     this.trace.record({ at: this.now, type: 'fault', action: 'crash', nodes: [id] })
     this.trace.record({ at: this.now, type: 'state', node: id, field: 'alive', value: false })
+  }
+
+  /**
+   * Bring a crashed node back with the log it had (it was durable on its disk). If it is still the
+   * primary (no failover happened), it resumes streaming to each replica from the last lsn that
+   * replica acknowledged. Otherwise it rejoins as a replica of the current primary: it keeps the
+   * prefix of its log that agrees with the primary's and discards the rest (an old primary's
+   * writes that never reached the new one), then catches up. Returns how many entries it discarded.
+   */
+  restart(id: number): { discarded: number } {
+    const n = this.node(id)
+    if (n.alive) return { discarded: 0 }
+    n.alive = true
+    n.pending.clear()
+    this.net.setUp(id, true)
+    this.trace.record({ at: this.now, type: 'fault', action: 'restart', nodes: [id] })
+    this.trace.record({ at: this.now, type: 'state', node: id, field: 'alive', value: true })
+    if (id === this._primary) {
+      for (const [r, acked] of this.match) {
+        if (!this.node(r).alive) continue
+        this.clearOutbox(r)
+        for (const entry of n.log.slice(acked)) this.ship(id, r, entry)
+      }
+      return { discarded: 0 }
+    }
+    const primary = this.node(this._primary)
+    n.role = 'replica'
+    n.epoch = this.epoch
+    let common = 0
+    while (common < n.log.length && common < primary.log.length && n.log[common]!.write === primary.log[common]!.write) common++
+    const discarded = n.log.length - common
+    if (discarded > 0) {
+      n.log = n.log.slice(0, common)
+      this.trace.record({ at: this.now, type: 'state', node: id, field: 'lsn', value: common, label: `node ${id} discards ${discarded} entries the primary never had` })
+    }
+    // It is (again) in the replica set: sync and semi-sync count its acks, and it is streamed to.
+    this.match.set(id, common)
+    this.clearOutbox(id)
+    if (primary.alive) for (const entry of primary.log.slice(common)) this.ship(primary.id, id, entry)
+    return { discarded }
   }
 
   /** Cut the network into groups (the client is a node too: name it as `client`). */

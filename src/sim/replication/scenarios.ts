@@ -3,6 +3,7 @@ import { CLIENT, createReplicationCluster, type ReplicationCluster, type Replica
 import { snapshotReplication, type ReplicationSnapshot } from './snapshot.ts'
 import { describeReplication } from './describe.ts'
 import { messagesInFlight } from './inflight.ts'
+import { replicationWhatIf } from './whatif.ts'
 
 export const DEFAULT_SEED = 7
 
@@ -24,6 +25,7 @@ function scenario(name: string, title: string, checkpoints: readonly string[], o
     time: (m) => m.now,
     trace: (m) => m.trace.all(),
     describe: describeReplication,
+    whatIf: replicationWhatIf,
   }))
 }
 
