@@ -5,6 +5,8 @@ export type MeshFocus =
   | 'failure' | 'retry-1' | 'retry-2' | 'recovered'
   | 'failing' | 'open' | 'half-open' | 'closed'
   | 'split' | 'counters' | 'shift'
+  /** What-if mode: the viewer is driving the model; the text summarises the live state. */
+  | 'live-mtls' | 'live-retries' | 'live-breaker' | 'live-canary'
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 const ms = (x: number): string => `${Math.round(x)} ms`
@@ -62,9 +64,63 @@ export function describeMesh(s: MeshSnapshot & { readonly focus?: MeshFocus }): 
       const c = svc('reviews')
       return `The canary looked healthy, so the weights shifted to 50/50; of the last ${RECENT_ROUTES} requests ${pct(c?.recentSplit.v1 ?? 0)} went to v1 and ${pct(c?.recentSplit.v2 ?? 0)} to v2.`
     }
+    case 'live-mtls':
+    case 'live-retries':
+    case 'live-breaker':
+    case 'live-canary':
+      return describeLive(s, s.focus)
     default: {
       const names = s.workloads.map((w) => w.name).join(', ')
       return `A service mesh of ${s.workloads.length} workloads (${names}), each with a sidecar proxy that carries all its traffic. ${s.requests.length === 0 ? 'No requests yet.' : `${s.requests.length} requests shown.`}`
+    }
+  }
+}
+
+const seconds = (x: number): string => `${(x / 1000).toFixed(1)} s`
+
+/** Who is failing, as a clause ("payments is failing every call" / "every service is healthy"). */
+function health(s: MeshSnapshot): string {
+  const failing = s.workloads.filter((w) => w.trusted && w.errorRate > 0).map((w) => w.name)
+  if (failing.length === 0) return 'every service is healthy'
+  return `${failing.join(' and ')} ${failing.length === 1 ? 'is' : 'are'} failing every call`
+}
+
+/** The live (what-if) summary: the state the viewer changed, in one or two sentences. */
+function describeLive(s: MeshSnapshot, focus: 'live-mtls' | 'live-retries' | 'live-breaker' | 'live-canary'): string {
+  const req = latest(s)
+  switch (focus) {
+    case 'live-mtls': {
+      const r = s.handshakes.lastRefusal
+      const certs = s.workloads.filter((w) => w.trusted && w.cert).map((w) => `${w.name} #${w.cert!.serial} (expires in ${seconds(w.cert!.notAfter - s.now)})`).join(', ')
+      return `Live: ${s.handshakes.accepted} handshakes accepted and ${s.handshakes.refused} refused${r ? ` (last refusal: ${r.problem})` : ''}. Certificates now: ${certs}.`
+    }
+    case 'live-retries': {
+      const jitter = req ? s.policies[req.service]?.retry.backoff.jitter ?? 'none' : 'none'
+      const waits = req && req.backoffs.length > 0 ? `waits ${req.backoffs.map((b) => Math.round(b)).join(', ')} ms` : 'no waits yet'
+      const state = !req ? 'no request yet'
+        : req.status === 'ok' ? `request ${req.id} succeeded after ${req.tries.length} tries`
+        : req.status === 'failed' ? `request ${req.id} failed after ${req.tries.length} tries (${req.reason ?? req.code})`
+        : req.nextRetryAt !== null ? `request ${req.id} is backing off ${ms(req.nextRetryAt - s.now)} before retry ${req.attempt + 1}`
+        : `request ${req.id} is on try ${req.attempt + 1}`
+      return `Live: ${state}, ${waits} (${jitter === 'none' ? 'no' : jitter} jitter). Right now ${health(s)}.`
+    }
+    case 'live-breaker': {
+      const b = s.breakers[0]
+      const fast = s.services.find((x) => x.name === b?.cluster)?.counters.shortCircuited ?? 0
+      const circuit = !b ? 'no call has gone through the breaker yet'
+        : b.state === 'open' ? `the circuit is open and ${fast} calls have failed fast so far`
+        : b.state === 'half-open' ? `the circuit is half-open with ${b.trialsStarted} of ${b.config.permittedNumberOfCallsInHalfOpenState} trial calls let through`
+        : `the circuit is closed with ${b.failures} of the last ${b.calls} calls failed`
+      return `Live: ${health(s)}; ${circuit}.`
+    }
+    case 'live-canary': {
+      const svc = s.services.find((x) => s.policies[x.name]?.routes)
+      const routes = svc ? s.policies[svc.name]!.routes!.routes : []
+      const split = routes[routes.length - 1]?.route ?? []
+      const c = svc?.counters
+      const total = Object.values(c?.bySubset ?? {}).reduce((a, x) => a + x, 0)
+      const counted = split.map((d) => `${d.subset} ${c?.bySubset[d.subset] ?? 0} (${pct((c?.bySubset[d.subset] ?? 0) / Math.max(1, total))})`).join(' and ')
+      return `Live: the weights are ${split.map((d) => `${d.subset} ${d.weight}`).join(' / ')}; counted so far ${counted}. Right now ${health(s)}.`
     }
   }
 }

@@ -13,3 +13,4 @@ export { CertificateAuthority, spiffeId, verifyCertificate, type Certificate, ty
 export { FlightLog, type Flight } from './in-flight.ts'
 export { meshScenarios, type MeshWorld, type MeshScenarioSnapshot } from './scenarios.ts'
 export { describeMesh, type MeshFocus } from './describe.ts'
+export { meshWhatIf, advanceLive, CANARY_WEIGHTS, type LiveSpec, type LiveWorld, type LiveFocus, type LiveExtra } from './whatif.ts'

@@ -128,6 +128,11 @@ export class Mesh {
     this.sched.advance(ms)
   }
 
+  /** Whether any message is on the wire now (what-if mode plays quiet stretches faster). */
+  busy(): boolean {
+    return this.flights.current().length > 0
+  }
+
   /** Add a workload (application + sidecar). Trusted ones get a certificate from the mesh CA at once. */
   addWorkload(spec: WorkloadSpec): void {
     expectArg(typeof spec.name === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(spec.name), 'workload name', spec.name, 'a lower-case name like "payments-v1"')

@@ -2,12 +2,10 @@ import { defineScenario, type ScenarioFactory } from '../scenario.ts'
 import { Mesh } from './mesh.ts'
 import type { MeshOptions, MeshSnapshot } from './types.ts'
 import { describeMesh, type MeshFocus } from './describe.ts'
+import { meshWhatIf, type LiveSpec, type LiveWorld } from './whatif.ts'
 
-/** A mesh scene: the mesh plus what the current step is about. */
-export interface MeshWorld {
-  readonly mesh: Mesh
-  focus: MeshFocus
-}
+/** A mesh scene: the mesh plus what the current step is about (and what-if's bookkeeping). */
+export type MeshWorld = LiveWorld
 
 export type MeshScenarioSnapshot = MeshSnapshot & { readonly focus: MeshFocus }
 
@@ -18,6 +16,8 @@ interface Spec {
   title: string
   checkpoints: readonly string[]
   options: Omit<MeshOptions, 'seed'>
+  /** What-if: how the live model runs and which extra keys it offers. */
+  live: LiveSpec
   setup?(m: Mesh): void
   script(w: MeshWorld, mark: (name: string) => void): void
 }
@@ -32,8 +32,11 @@ const until = (m: Mesh, done: () => boolean, limitMs = 60_000): void => {
 }
 
 /** `from` calls `service` every `everyMs`, `count` times, starting after `startMs`. */
-const traffic = (m: Mesh, from: string, service: string, count: number, everyMs: number, startMs = 0): void => {
+const traffic = (w: MeshWorld, from: string, service: string, count: number, everyMs: number, startMs = 0): void => {
+  const m = w.mesh
   for (let i = 0; i < count; i++) m.sched.after(startMs + i * everyMs, () => m.call(from, service))
+  // Live load (what-if) continues at the same pace once this traffic has ended.
+  w.trafficUntil = Math.max(w.trafficUntil, m.now + startMs + count * everyMs)
 }
 
 const PAIR = [
@@ -48,6 +51,7 @@ const specs: Spec[] = [
     checkpoints: ['handshake', 'rotate', 'intruder'],
     // Certificates live 4 s here (24 h in Istio) and renew at half-life, so rotation fits the slide.
     options: { workloads: PAIR, certTtlMs: 4000 },
+    live: { focus: 'live-mtls', service: 'payments', speed: 20, quietFactor: 50, loadEveryMs: 0, extras: ['intruder'] },
     script(w, mark) {
       const m = w.mesh
       m.advance(100)
@@ -74,6 +78,7 @@ const specs: Spec[] = [
     title: 'Retries with exponential backoff',
     checkpoints: ['failure', 'retry-1', 'retry-2', 'recovered'],
     options: { workloads: PAIR },
+    live: { focus: 'live-retries', service: 'payments', speed: 25, quietFactor: 6, loadEveryMs: 0, extras: ['jitter'] },
     setup(m) {
       // No jitter here, so the doubling (100 ms, then 200 ms) is plain to see.
       m.setRetryPolicy('payments', { attempts: 3, backoff: { jitter: 'none', baseMs: 100, capMs: 1000 } })
@@ -102,6 +107,7 @@ const specs: Spec[] = [
     title: 'A circuit breaker opens, probes and closes',
     checkpoints: ['failing', 'open', 'half-open', 'closed'],
     options: { workloads: PAIR },
+    live: { focus: 'live-breaker', service: 'payments', speed: 40, quietFactor: 25, loadEveryMs: 100, extras: [] },
     setup(m) {
       // resilience4j's defaults scaled down: a 10-call window, 10 calls minimum, 2 s open, 3 trials.
       m.setCircuitBreaker('payments', { failureRateThreshold: 50, slidingWindowSize: 10, minimumNumberOfCalls: 10, waitDurationInOpenStateMs: 2000, permittedNumberOfCallsInHalfOpenState: 3 })
@@ -110,7 +116,7 @@ const specs: Spec[] = [
     script(w, mark) {
       const m = w.mesh
       const breaker = () => m.breaker('frontend', 'payments')
-      traffic(m, 'frontend', 'payments', 80, 100)
+      traffic(w, 'frontend', 'payments', 80, 100)
       m.advance(350)
       m.setErrorRate('payments', 1)
       until(m, () => (breaker()?.failures ?? 0) >= 4)
@@ -136,6 +142,7 @@ const specs: Spec[] = [
         { name: 'reviews-v2', service: 'reviews', version: 'v2' },
       ],
     },
+    live: { focus: 'live-canary', service: 'reviews', speed: 40, quietFactor: 10, loadEveryMs: 10, extras: ['canary'] },
     setup(m) {
       m.setRoutes('reviews', {
         routes: [
@@ -146,7 +153,7 @@ const specs: Spec[] = [
     },
     script(w, mark) {
       const m = w.mesh
-      traffic(m, 'frontend', 'reviews', 600, 10)
+      traffic(w, 'frontend', 'reviews', 600, 10)
       until(m, () => m.counters('reviews').requests === 20)
       at(w, mark, 'split', 'split')
       until(m, () => m.counters('reviews').succeeded === 600)
@@ -157,7 +164,7 @@ const specs: Spec[] = [
           { route: [{ subset: 'v1', weight: 50 }, { subset: 'v2', weight: 50 }] },
         ],
       })
-      traffic(m, 'frontend', 'reviews', 400, 10)
+      traffic(w, 'frontend', 'reviews', 400, 10)
       until(m, () => m.counters('reviews').succeeded === 1000)
       at(w, mark, 'shift', 'shift')
     },
@@ -173,13 +180,14 @@ export const meshScenarios: ScenarioFactory<MeshScenarioSnapshot, MeshWorld>[] =
     setup(seed) {
       const mesh = new Mesh({ ...spec.options, seed })
       spec.setup?.(mesh)
-      return { mesh, focus: 'start' }
+      return { mesh, focus: 'start', trafficUntil: 0, loadStarted: false }
     },
     script: (w, mark) => spec.script(w, mark),
     snapshot: (w) => ({ ...w.mesh.snapshot(), focus: w.focus }),
     time: (w) => w.mesh.now,
     trace: (w) => w.mesh.trace.all(),
     describe: describeMesh,
+    whatIf: meshWhatIf(spec.live),
   })
   return { ...factory, create: (seed: number = DEFAULT_SEED) => factory.create(seed) }
 })
