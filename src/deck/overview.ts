@@ -9,6 +9,7 @@ import { HOST_SELECTOR, type SceneBinding } from './scene-binding.ts'
 import { placeSnapshot } from './print.ts'
 
 const OVERVIEW_PIXEL_RATIO = 0.5
+const FALLBACK_SIZE = { width: 620, height: 470 }
 
 export class OverviewSnapshots {
   private generation = 0
@@ -36,7 +37,11 @@ export class OverviewSnapshots {
         const surface = host.querySelector<HTMLElement>('.scene-surface') ?? host
         const step = currentStep(section) || 'start'
         const kept = [...surface.childNodes]
-        const snap = stage.snapshot(view, step, Math.max(1, surface.clientWidth), Math.max(1, surface.clientHeight), OVERVIEW_PIXEL_RATIO)
+        // Slides far from the current one may not be laid out (display: none): use the usual
+        // size of a scene in the left column then.
+        const width = surface.clientWidth || FALLBACK_SIZE.width
+        const height = surface.clientHeight || FALLBACK_SIZE.height
+        const snap = stage.snapshot(view, step, width, height, OVERVIEW_PIXEL_RATIO, { type: 'image/jpeg', quality: 0.8 })
         const readyBefore = host.dataset.ready
         placeSnapshot(host, snap, step)
         if (readyBefore !== undefined) host.dataset.ready = readyBefore

@@ -9,6 +9,11 @@ import { currentStep } from './steps.ts'
 import { HOST_SELECTOR, type SceneBinding } from './scene-binding.ts'
 
 const PRINT_PIXEL_RATIO = 2
+/**
+ * Print pages carry JPEG at 2×: encoding a PNG per page dominated the print view's time (over 100
+ * scene pages); the labels stay vector text on top, so the picture loses nothing that matters.
+ */
+export const PRINT_IMAGE = { type: 'image/jpeg', quality: 0.92 } as const
 
 export function placeSnapshot(host: HTMLElement, snap: Snapshot, step: string): void {
   const surface = host.querySelector<HTMLElement>('.scene-surface') ?? host
@@ -48,7 +53,7 @@ export async function snapshotPrintPages(binding: SceneBinding): Promise<void> {
         host.dataset.webgl = 'off'
         continue
       }
-      placeSnapshot(host, stage.snapshot(view, step, Math.max(1, surface.clientWidth), Math.max(1, surface.clientHeight), PRINT_PIXEL_RATIO), step)
+      placeSnapshot(host, stage.snapshot(view, step, Math.max(1, surface.clientWidth), Math.max(1, surface.clientHeight), PRINT_PIXEL_RATIO, PRINT_IMAGE), step)
     }
   } finally {
     for (const v of views.values()) v?.dispose()
@@ -71,7 +76,7 @@ export function bindBrowserPrint(binding: SceneBinding): () => void {
     const surface = host.querySelector<HTMLElement>('.scene-surface') ?? host
     const kept = [...surface.childNodes]
     const step = host.dataset.shownStep ?? 'start'
-    const snap = stage.snapshot(view, step, Math.max(1, surface.clientWidth), Math.max(1, surface.clientHeight), PRINT_PIXEL_RATIO)
+    const snap = stage.snapshot(view, step, Math.max(1, surface.clientWidth), Math.max(1, surface.clientHeight), PRINT_PIXEL_RATIO, PRINT_IMAGE)
     placeSnapshot(host, snap, step)
     restore = () => {
       surface.replaceChildren(...kept)

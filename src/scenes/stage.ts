@@ -26,7 +26,7 @@ export interface StageOptions {
 }
 
 export interface Snapshot {
-  /** PNG data URL of the canvas. */
+  /** Data URL of the canvas (PNG unless asked for JPEG). */
   image: string
   /** The label layer's markup, positioned for the same size. */
   labels: string
@@ -210,7 +210,7 @@ export class Stage {
    * Render `view` at `to` into an image of the given layout size (for print pages and the
    * overview), in the same task as the render so the drawing buffer is still there.
    */
-  snapshot(view: SceneView, to: string, width: number, height: number, pixelRatio: number): Snapshot {
+  snapshot(view: SceneView, to: string, width: number, height: number, pixelRatio: number, format: { type: 'image/png' | 'image/jpeg'; quality?: number } = { type: 'image/png' }): Snapshot {
     const prev = { ratio: this.renderer.getPixelRatio(), size: this.renderer.getSize(new Vector2()) }
     view.camera.position.copy(view.home.position)
     view.camera.lookAt(view.home.target)
@@ -220,7 +220,7 @@ export class Stage {
     this.renderer.setPixelRatio(pixelRatio)
     this.renderer.setSize(width, height, false)
     this.renderer.render(view.scene, view.camera)
-    const image = this.canvas.toDataURL('image/png')
+    const image = this.canvas.toDataURL(format.type, format.quality)
     const labelLayer = new CSS2DRenderer()
     labelLayer.setSize(width, height)
     labelLayer.render(view.scene, view.camera)
