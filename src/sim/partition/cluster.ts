@@ -217,6 +217,21 @@ export class PartitionCluster {
     this.trace.record({ at: this.now, type: 'state', node: target, field: 'role', value: 'stopped', label: `STONITH${by === null ? '' : ` by node ${by}`}: node ${target} powered off` })
   }
 
+  /**
+   * Power a stopped node back on (what-if): it comes back as a follower with the epoch and data
+   * it had, and waits for a primary's heartbeat or runs an election like any follower.
+   */
+  restart(target: number): void {
+    const n = this.node(target)
+    if (n.role !== 'stopped') return
+    n.role = 'follower'
+    n.primary = null
+    this.net.setUp(target, true)
+    this.trace.record({ at: this.now, type: 'fault', action: 'restart', nodes: [target] })
+    this.trace.record({ at: this.now, type: 'state', node: target, field: 'role', value: 'follower', label: `node ${target} powered back on` })
+    this.armElection(n)
+  }
+
   // ---- client operations ----
 
   /** A client beside `node` writes a value (lww and vector-clock resolution). */

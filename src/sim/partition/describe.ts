@@ -50,6 +50,7 @@ function dataSentence(s: PartitionSnapshot): string {
       return `Their vector clocks ${siblings.map((v) => v.clock).join(' and ')} are concurrent, so every node keeps ${siblings.map((v) => v.value).join(' and ')} as siblings of ${s.conflicts[0]} for the application to resolve.`
     }
     const what = s.conflicts.map((k) => `${k} is ${spread(s, k)}`).join('; ')
+    if (s.partitioned && s.resolution === 'crdt') return `Both sides accepted updates, so the replicas have diverged until they can merge: ${what}.`
     return s.partitioned ? `Both sides accepted writes, so they conflict: ${what}.` : `The sides are exchanging their data: ${what}.`
   }
   const d = s.discarded.at(-1)

@@ -11,3 +11,4 @@ export { mergeVersions, nextVersion, type Resolution, type Version as PartitionV
 export { snapshotPartition, type PartitionSnapshot, type PartitionNodeView, type StorageView } from './snapshot.ts'
 export { describePartition } from './describe.ts'
 export { splitBrainScenario, fencingScenario, lwwScenario, vectorClockScenario, crdtScenario, partitionScenarios } from './scenarios.ts'
+export { partitionWhatIf, partitionActions, entryNode, WHAT_IF_SPEED } from './what-if.ts'

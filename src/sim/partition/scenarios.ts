@@ -2,6 +2,7 @@ import { defineScenario, type Scenario, type ScenarioFactory } from '../scenario
 import { createPartitionCluster, type PartitionCluster, type PartitionOptions } from './cluster.ts'
 import { snapshotPartition, type PartitionSnapshot } from './snapshot.ts'
 import { describePartition } from './describe.ts'
+import { partitionWhatIf } from './what-if.ts'
 
 export const DEFAULT_SEED = 7
 
@@ -23,6 +24,7 @@ function scenario(name: string, title: string, checkpoints: readonly string[], o
     time: (m) => m.now,
     trace: (m) => m.trace.all(),
     describe: describePartition,
+    whatIf: partitionWhatIf,
   }))
 }
 
