@@ -37,7 +37,14 @@ function describeFocus(s: ObservabilitySnapshot, faults: string): string {
   const dom = f.spans.find((x) => x.spanId === f.dominant?.spanId)
   const domSelf = dom ? selfTime(dom, f.spans.filter((c) => c.parentSpanId === dom.spanId)) : 0
   const where = dom ? `${dom.service} (${dom.name}) spent the most time on its own, ${ms(domSelf)}` : ''
-  if (faults) return `${took}; because ${faults}, its span tree shows one slow span: ${where}.`
+  // Only a fault that touched this request explains it (a what-if may add one after it ran).
+  const touched = f.logs.some((l) => l.severity !== 'INFO')
+  const failed = f.spans.filter((x) => x.status === 'error')
+  if (faults && touched && failed.length > 0) {
+    const origin = failed.reduce((a, b) => (b.depth > a.depth ? b : a))
+    return `${took} and failed: because ${faults}, ${origin.service} (${origin.name}) returned an error that ${failed.length - 1} caller${failed.length === 2 ? '' : 's'} passed back up.`
+  }
+  if (faults && touched) return `${took}; because ${faults}, its span tree shows one slow span: ${where}.`
   if (!f.complete) return `${took}; its spans and logs are still on their way to the collector.`
   return `${took}: the collector joins its ${f.logs.length} log lines from ${from(services)} and its ${f.spans.length} spans by ${trace}, and ${where}.`
 }

@@ -54,21 +54,7 @@ export class Histogram {
 
   /** The estimated q-quantile (0 < q ≤ 1), or null with no observations. */
   quantile(q: number): number | null {
-    expectArg(Number.isFinite(q) && q > 0 && q <= 1, 'quantile q', q, 'a number in (0, 1]')
-    if (this.total === 0) return null
-    const rank = q * this.total
-    let cumulative = 0
-    for (let i = 0; i < this.buckets.length; i++) {
-      const inBucket = this.buckets[i]!
-      if (cumulative + inBucket >= rank && inBucket > 0) {
-        if (i === this.bounds.length) return this.bounds.at(-1)!
-        const lower = i === 0 ? 0 : this.bounds[i - 1]!
-        const upper = this.bounds[i]!
-        return lower + ((upper - lower) * (rank - cumulative)) / inBucket
-      }
-      cumulative += inBucket
-    }
-    return this.bounds.at(-1)!
+    return histogramQuantile(this.view(), q)
   }
 
   view(): HistogramView {
@@ -82,4 +68,27 @@ export function percentile(samples: readonly number[], q: number): number | null
   if (samples.length === 0) return null
   const sorted = [...samples].sort((a, b) => a - b)
   return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!
+}
+
+/**
+ * `Histogram.quantile` on a plain view (bucket counts need not be integers: a scene interpolates
+ * counts between two checkpoints and reads the percentiles of what it draws).
+ */
+export function histogramQuantile(h: HistogramView, q: number): number | null {
+  expectArg(Number.isFinite(q) && q > 0 && q <= 1, 'quantile q', q, 'a number in (0, 1]')
+  const total = h.counts.reduce((a, b) => a + b, 0)
+  if (total <= 0) return null
+  const rank = q * total
+  let cumulative = 0
+  for (let i = 0; i < h.counts.length; i++) {
+    const inBucket = h.counts[i]!
+    if (cumulative + inBucket >= rank && inBucket > 0) {
+      if (i === h.bounds.length) return h.bounds.at(-1)!
+      const lower = i === 0 ? 0 : h.bounds[i - 1]!
+      const upper = h.bounds[i]!
+      return lower + ((upper - lower) * (rank - cumulative)) / inBucket
+    }
+    cumulative += inBucket
+  }
+  return h.bounds.at(-1)!
 }

@@ -2,6 +2,7 @@ import { defineScenario, type Scenario, type ScenarioFactory } from '../scenario
 import { createObservedSystem, type ObservedSystem } from './system.ts'
 import { snapshotObservability, type ObservabilitySnapshot } from './snapshot.ts'
 import { describeObservability } from './describe.ts'
+import { observabilityWhatIf } from './what-if.ts'
 
 export const DEFAULT_SEED = 7
 
@@ -14,9 +15,18 @@ function withDefaultSeed<S, M>(factory: ScenarioFactory<S, M>): SeededFactory<S,
 
 type Script = (m: ObservedSystem, mark: (name: string) => void) => void
 
-function scenario(name: string, title: string, checkpoints: readonly string[], script: Script): SeededFactory<ObservabilitySnapshot, ObservedSystem> {
+/**
+ * Live speeds, simulated ms per real second: one request takes ~30 ms, so the single-request
+ * scenes run slowly enough to follow it hop by hop; the metrics scene runs faster so that the
+ * histogram fills while you watch.
+ */
+const STEP_SPEED = 50
+const METRICS_SPEED = 400
+
+function scenario(name: string, title: string, checkpoints: readonly string[], script: Script, speed = STEP_SPEED): SeededFactory<ObservabilitySnapshot, ObservedSystem> {
   return withDefaultSeed(defineScenario<ObservedSystem, ObservabilitySnapshot>({
     kind: 'observability', name, title, checkpoints,
+    whatIf: observabilityWhatIf(speed),
     setup: (seed) => createObservedSystem({ seed }),
     script,
     snapshot: snapshotObservability,
@@ -54,7 +64,7 @@ export const metricsScenario = scenario('metrics', 'Metrics: counters, gauges an
   mark('slow-dependency')
   m.advance(3000)
   mark('p99-spike')
-})
+}, METRICS_SPEED)
 
 /** `traces`: one request's span tree across services, then the same request with a slow database. */
 export const tracesScenario = scenario('traces', 'Traces: spans across services', ['request', 'spans', 'slow-span'], (m, mark) => {

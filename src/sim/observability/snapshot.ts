@@ -1,4 +1,4 @@
-import { messagesInFlight, type FlightView } from './inflight.ts'
+import { messagesInFlight, recentFlights, type FlightView } from './inflight.ts'
 import { percentile, type HistogramView } from './histogram.ts'
 import { depths, dominantSpan, type Span } from './spans.ts'
 import { GRAPH, SERVICES, type Fault, type LogRecord, type ObservedSystem, type ServiceName } from './system.ts'
@@ -12,7 +12,9 @@ import { GRAPH, SERVICES, type Fault, type LogRecord, type ObservedSystem, type 
  *                fault: { slowMs, slowRate, errorRate } | null,
  *                latency: { count, p50, p95, p99 } }],   // from the bucketed histogram, ms (null when empty)
  *   edges: [{ from, to, operation }],                 // the service graph
- *   inFlight: [{ msg, from, to, kind, sentAt, deliverAt }],   // kinds: call, reply, export (to the collector)
+ *   inFlight: [{ msg, from, to, kind, sentAt, deliverAt, payload }],   // kinds: call, reply, export (to the collector)
+ *   recentFlights: [...],                             // the same shape: every message sent in the last RECENT_MS
+ *   outbox: { client: { logs, spans }, gateway: ... },   // waiting in each sender's export buffer
  *   collector: { logs, spans, traces },               // what has reached the collector
  *   recentLogs: LogRecord[],                          // the last 6 emitted: { time, severity, service, body, trace_id, span_id, attributes }
  *   metrics: { requests, errors,
@@ -31,6 +33,10 @@ export interface ObservabilitySnapshot {
   readonly services: readonly ServiceView[]
   readonly edges: readonly { from: string; to: string; operation: string }[]
   readonly inFlight: readonly FlightView[]
+  /** Messages sent in the last RECENT_MS, delivered or not (live scenes draw them at a watchable pace). */
+  readonly recentFlights: readonly FlightView[]
+  /** Logs and spans waiting in each sender's export buffer. */
+  readonly outbox: Readonly<Record<string, { readonly logs: number; readonly spans: number }>>
   readonly collector: { readonly logs: number; readonly spans: number; readonly traces: number }
   readonly recentLogs: readonly LogRecord[]
   readonly metrics: {
@@ -59,6 +65,9 @@ export interface FocusView {
   readonly logs: readonly LogRecord[]
 }
 
+/** How far back `recentFlights` reaches, simulated ms. */
+export const RECENT_MS = 100
+
 export function snapshotObservability(m: ObservedSystem): ObservabilitySnapshot {
   const services = SERVICES.map((name): ServiceView => {
     const h = m.histogram(name)
@@ -76,6 +85,8 @@ export function snapshotObservability(m: ObservedSystem): ObservabilitySnapshot 
     services,
     edges: SERVICES.flatMap((from) => GRAPH[from].calls.map((c) => ({ from, to: c.to, operation: c.operation }))),
     inFlight: messagesInFlight(m.trace.all()),
+    recentFlights: recentFlights(m.trace.all(), m.now, RECENT_MS),
+    outbox: m.outboxSizes(),
     collector: { logs: m.logs().length, spans: m.spans().length, traces: traces.size },
     recentLogs: m.emittedLogs().slice(-6),
     metrics: {

@@ -20,9 +20,12 @@ import type { Span } from './spans.ts'
  *   latency histogram `request_duration_ms{service}` (bucketed, see histogram.ts);
  * - records a span per request it handles (the client records the root span).
  * Logs and finished spans are batched and exported to the `collector` every `exportIntervalMs`
- * (as an OTLP batch processor does); metrics are pulled from the registry, as a Prometheus scrape
- * would. Any service can be made slow (`slowMs` added to a fraction `slowRate` of its requests)
- * or failing (`errorRate`); errors propagate up the call chain.
+ * (as an OTLP batch processor does); each service's batch also carries its current metric points
+ * (the three instruments above, as an OTLP metric exporter pushes them), while the snapshot reads
+ * metrics straight from the registry, as a Prometheus scrape would. The trace records each export
+ * with a payload `{ logs, spans, metrics }` counting what it carries, so a scene can draw the
+ * three signals. Any service can be made slow (`slowMs` added to a fraction `slowRate` of its
+ * requests) or failing (`errorRate`); errors propagate up the call chain.
  */
 export const SERVICES = ['gateway', 'auth', 'orders', 'inventory', 'database'] as const
 export type ServiceName = (typeof SERVICES)[number]
@@ -250,6 +253,13 @@ export class ObservedSystem {
     return this.gauges.get(service)!
   }
 
+  /** Logs and finished spans waiting in each sender's export buffer (client and services). */
+  outboxSizes(): Record<string, { logs: number; spans: number }> {
+    const out: Record<string, { logs: number; spans: number }> = {}
+    for (const [who, box] of this.outbox) out[who] = { logs: box.logs.length, spans: box.spans.length }
+    return out
+  }
+
   get focus(): string | null {
     return this.focusTrace
   }
@@ -376,7 +386,9 @@ export class ObservedSystem {
   private exportAll(): void {
     for (const [who, box] of this.outbox) {
       if (box.logs.length === 0 && box.spans.length === 0) continue
-      this.net.send(who, COLLECTOR, 'export', { kind: 'export', logs: box.logs.splice(0), spans: box.spans.splice(0) })
+      // The payload only counts what the batch carries (for scenes); the body carries it.
+      const payload = { logs: box.logs.length, spans: box.spans.length, metrics: who === CLIENT ? 0 : METRIC_INSTRUMENTS }
+      this.net.send(who, COLLECTOR, 'export', { kind: 'export', logs: box.logs.splice(0), spans: box.spans.splice(0) }, payload)
     }
     this.sched.after(this.exportIntervalMs, () => this.exportAll())
   }
@@ -400,6 +412,9 @@ export class ObservedSystem {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000
+
+/** requests_total, in_flight and request_duration_ms: the metric points in each service's export. */
+const METRIC_INSTRUMENTS = 3
 
 /** W3C trace context: `00-<trace id>-<parent span id>-01`. */
 function traceparent(span: Span): string {
