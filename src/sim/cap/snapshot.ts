@@ -1,5 +1,5 @@
 import { formatHlc } from './hlc.ts'
-import { messagesInFlight, recentDrops, type FlightView } from './inflight.ts'
+import { messagesInFlight, recentDrops, type FlightView } from '../inflight.ts'
 import type { CapMode, CapRequestStatus, CapStore, CapValue, Reconciliation } from './store.ts'
 
 /**

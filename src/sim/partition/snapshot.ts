@@ -1,4 +1,4 @@
-import { messagesInFlight, recentDrops, type FlightView } from './inflight.ts'
+import { messagesInFlight, recentDrops, type FlightView } from '../inflight.ts'
 import { formatClock } from './vclock.ts'
 import type { Discard, NodeRole, PartitionCluster, WriteRecord } from './cluster.ts'
 import type { CrdtValue, Resolution } from './registers.ts'

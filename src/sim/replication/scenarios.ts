@@ -2,7 +2,7 @@ import { defineScenario, type Scenario, type ScenarioFactory } from '../scenario
 import { CLIENT, createReplicationCluster, type ReplicationCluster, type ReplicationOptions } from './cluster.ts'
 import { snapshotReplication, type ReplicationSnapshot } from './snapshot.ts'
 import { describeReplication } from './describe.ts'
-import { messagesInFlight } from './inflight.ts'
+import { messagesInFlight } from '../inflight.ts'
 import { replicationWhatIf } from './whatif.ts'
 
 export const DEFAULT_SEED = 7

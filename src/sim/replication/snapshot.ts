@@ -1,4 +1,4 @@
-import { messagesInFlight, type FlightView } from './inflight.ts'
+import { messagesInFlight, type FlightView } from '../inflight.ts'
 import type { FailoverRecord, ReplicationCluster, ReplicationMode, WriteStatus } from './cluster.ts'
 import type { NodeId } from '../trace.ts'
 

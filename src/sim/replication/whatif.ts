@@ -1,6 +1,6 @@
 import type { WhatIf } from '../scenario.ts'
 import { CLIENT, type ReplicationCluster } from './cluster.ts'
-import { messagesInFlight } from './inflight.ts'
+import { messagesInFlight } from '../inflight.ts'
 
 /**
  * What-if on a live replication cluster (the deck's live mode, DESIGN.md §1 still holds for the

@@ -1,4 +1,5 @@
-import type { NodeId, TraceEvent } from '../trace.ts'
+// Shared by every model whose snapshot lists the messages on the wire (cap, partition, replication, observability).
+import type { NodeId, TraceEvent } from './trace.ts'
 
 /**
  * Messages on the wire at the end of a trace: sent, not yet delivered or dropped. Scenes draw
