@@ -54,7 +54,11 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
   const scenes = new SceneBinding({ receiver: mode.receiver, displayScale: () => deck.getScale(), reducedMotion: () => reducedMotion.matches })
   // The print view fires 'pdf-ready' once its pages exist; snapshot each page's scene at its step.
   deck.on('pdf-ready', () => {
-    snapshotPrintPages(scenes).catch((e: unknown) => console.error('Print snapshots failed:', e))
+    snapshotPrintPages(scenes).catch((e: unknown) => {
+      console.error('Print snapshots failed:', e)
+      // The export tool stops at once on this value instead of waiting for its timeout.
+      document.documentElement.dataset.printReady = 'error'
+    })
   })
   // reveal.js 6 types initialize() as resolving the ready event, not the API: keep our own instance.
   await deck.initialize()
@@ -133,6 +137,14 @@ function registerShortcuts(deck: RevealApi): void {
     ['Click a service (observability)', 'What-if: make it slow, click again: failing, again: healthy'],
     ['Q', 'What-if (observability): steady traffic on (40 requests/s) or off'],
     ['Click a server', 'What-if (hashing): remove it (click its token, load bar or bucket)'],
+    ['Click a consumer', 'What-if (streaming): crash it, or restart it if it is down'],
+    ['A (streaming)', 'What-if: a new consumer joins the group (it rebalances)'],
+    ['Z', 'What-if (streaming): the group rewinds to offset 0 and replays the log'],
+    ['W (streaming)', 'What-if: the producer sends records (one keyed record, or a burst of six)'],
+    ['Click a backend', 'What-if (load balancing): crash it, or restart it'],
+    ['W (load balancing)', 'What-if: the clients send a burst of requests'],
+    ['C (load balancing)', 'What-if: the clients open long-lived connections'],
+    ['X (load balancing)', 'What-if: cycle the weights 5/1/1 → 1/1/1 → 3/2/1 → 1/1/5'],
   ]
   for (const [key, value] of shortcuts) deck.registerKeyboardShortcut(key, value)
 }

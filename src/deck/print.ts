@@ -31,7 +31,10 @@ export function placeSnapshot(host: HTMLElement, snap: Snapshot, step: string): 
   host.dataset.ready = 'true'
 }
 
-/** Replace every print page's scene by an image of that page's step. */
+/**
+ * Replace every print page's scene by an image of that page's step. A scene that fails keeps its
+ * fallback text and narration (and the error is logged); the other pages still print.
+ */
 export async function snapshotPrintPages(binding: SceneBinding): Promise<void> {
   const hosts = [...document.querySelectorAll<HTMLElement>(`.pdf-page ${HOST_SELECTOR}`)]
   const views = new Map<string, SceneView | null>()
@@ -40,25 +43,36 @@ export async function snapshotPrintPages(binding: SceneBinding): Promise<void> {
       const section = host.closest('section')
       if (!section) continue
       const step = currentStep(section) || 'start'
-      const scenario = await binding.scenarioFor(host)
-      binding.narrate(host, scenario.describe(scenario.stateAt(step)))
-      const key = `${host.dataset.scene}/${host.dataset.scenario}/${host.dataset.seed}`
-      if (!views.has(key)) views.set(key, await binding.viewFor(host))
-      const view = views.get(key) ?? null
-      const stage = binding.currentStage
-      const surface = host.querySelector<HTMLElement>('.scene-surface') ?? host
-      if (!view || !stage) {
+      try {
+        await snapshotPage(binding, host, step, views)
+      } catch (e) {
+        console.error(`Print: the scene ${host.dataset.scene}/${host.dataset.scenario} at step "${step}" (${section.dataset.source ?? 'unknown slide'}) could not be drawn:`, e)
         host.dataset.step = step === 'start' ? '' : step
-        host.dataset.ready = 'true'
         host.dataset.webgl = 'off'
-        continue
+        host.dataset.ready = 'true'
       }
-      placeSnapshot(host, stage.snapshot(view, step, Math.max(1, surface.clientWidth), Math.max(1, surface.clientHeight), PRINT_PIXEL_RATIO, PRINT_IMAGE), step)
     }
   } finally {
     for (const v of views.values()) v?.dispose()
   }
   document.documentElement.dataset.printReady = 'true'
+}
+
+async function snapshotPage(binding: SceneBinding, host: HTMLElement, step: string, views: Map<string, SceneView | null>): Promise<void> {
+  const scenario = await binding.scenarioFor(host)
+  binding.narrate(host, scenario.describe(scenario.stateAt(step)))
+  const key = `${host.dataset.scene}/${host.dataset.scenario}/${host.dataset.seed}`
+  if (!views.has(key)) views.set(key, await binding.viewFor(host))
+  const view = views.get(key) ?? null
+  const stage = binding.currentStage
+  const surface = host.querySelector<HTMLElement>('.scene-surface') ?? host
+  if (!view || !stage) {
+    host.dataset.step = step === 'start' ? '' : step
+    host.dataset.ready = 'true'
+    host.dataset.webgl = 'off'
+    return
+  }
+  placeSnapshot(host, stage.snapshot(view, step, Math.max(1, surface.clientWidth), Math.max(1, surface.clientHeight), PRINT_PIXEL_RATIO, PRINT_IMAGE), step)
 }
 
 /**
