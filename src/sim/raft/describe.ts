@@ -75,7 +75,15 @@ function troublePart(s: RaftSnapshot): string | null {
     for (const x of s.nodes) {
       if (x.id === l.id || !x.alive) continue
       const k = x.log.findIndex((e, i) => l.log[i] !== undefined && l.log[i]!.term !== e.term)
-      if (k >= 0) parts.push(`${nodeName(x.id)}'s log disagrees with the leader's from index ${k + 1}`)
+      if (k < 0) continue
+      // How the repair stands: where the leader's next AppendEntries to it starts, and whether
+      // its refusal of the last one is on the way back (each round trip of the repair reads apart).
+      const name = nodeName(x.id)
+      const next = x.connected ? l.nextIndex[x.id] : undefined
+      let text = `${name}'s log disagrees with the leader's from index ${k + 1}`
+      if (next !== undefined) text += `, and the leader will send it entries from index ${next}`
+      if (s.inFlight.some((m) => m.from === x.id && m.to === l.id && m.kind === 'AppendEntriesReply' && m.success === false)) text += `; ${name} has rejected the leader's last AppendEntries`
+      parts.push(text)
     }
   }
   if (!parts.length) return null

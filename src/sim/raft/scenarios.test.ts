@@ -227,7 +227,9 @@ describe('raftScenarios', () => {
     expect(say('split-vote', 'split')).toMatch(/No leader; the vote is split between .* and 3 are needed\./)
     expect(say('figure-8', 'not-committed')).toMatch(/entry 2 is on 3 of 5 nodes yet not committed: it is from term 2, not 4\./)
     expect(say('leader-failure', 'old-leader-returns')).toMatch(/still believes it leads term 1/)
-    expect(say('log-repair', 'diverged')).toMatch(/A's log disagrees with the leader's from index 3\./)
+    expect(say('log-repair', 'diverged')).toMatch(/A's log disagrees with the leader's from index 3, and the leader will send it entries from index 5\./)
+    expect(say('log-repair', 'reject')).toMatch(/A has rejected the leader's last AppendEntries\./)
+    expect(say('log-repair', 'backtrack')).toMatch(/the leader will send it entries from index 3\./)
   })
 })
 
@@ -259,12 +261,19 @@ describe('what-if actions on a live cluster', () => {
     w.advance(sim, 1000)
     expect(sim.leader()).not.toBeNull()
     expect(act('click', l)).toMatch(/restarts as a follower in term 1/)
-    expect(act('p')).toMatch(/^The network splits: [A-E]{2} on one side, [A-E]{3} on the other\.$/)
+    const split = act('p')
+    expect(split).toMatch(/^The network splits: [A-E]{2} on one side, [A-E]{3} on the other\.$/)
+    // Each side is named in alphabetical order, like the narration's "AB | CDE".
+    for (const side of split.match(/[A-E]{2,}/g)!) expect(side).toBe([...side].sort().join(''))
     expect(act('u')).toMatch(/lose about one message in ten/)
     w.advance(sim, 1000)
     expect(act('p')).toBe('The partition heals.')
     expect(act('u')).toBe('Links are reliable again.')
     expect(act('click', 99)).toBe('Click a node to crash or restart it.')
+    // A negative real-time slice (a frame stamped before live mode began) advances nothing.
+    const now = sim.now
+    w.advance(sim, -1.04)
+    expect(sim.now).toBe(now)
     w.advance(sim, 1000)
     expect(sc.describe(sc.snapshotOf(sim))).toMatch(/^Term \d+\. Node [A-E] leads/)
   })

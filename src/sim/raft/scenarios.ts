@@ -344,7 +344,9 @@ export const raftScripts: readonly RaftScript[] = [election, replication, leader
  */
 export const raftWhatIf: WhatIf<RaftSim> = {
   speed: 100,
-  advance: (sim, ms) => sim.advance(ms),
+  // The deck measures real time between animation frames; a frame's timestamp can precede the
+  // moment live mode started, so a (tiny) negative slice must mean "no time", not an error.
+  advance: (sim, ms) => sim.advance(Math.max(0, ms)),
   actions: [
     {
       trigger: 'click',
@@ -383,7 +385,9 @@ export const raftWhatIf: WhatIf<RaftSim> = {
         const l = sim.leader() ?? 0
         const minority = [l, ids.find((id) => id !== l)!].slice(0, Math.max(1, Math.floor((ids.length - 1) / 2)))
         sim.partition([minority, ids.filter((id) => !minority.includes(id))])
-        return `The network splits: ${minority.map(nodeName).join('')} on one side, ${ids.filter((id) => !minority.includes(id)).map(nodeName).join('')} on the other.`
+        // Named in alphabetical order, as the narration names the groups ("AB | CDE", not "BA").
+        const names = (g: number[]): string => [...g].sort((a, b) => a - b).map(nodeName).join('')
+        return `The network splits: ${names(minority)} on one side, ${names(ids.filter((id) => !minority.includes(id)))} on the other.`
       },
     },
     {
