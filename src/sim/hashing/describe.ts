@@ -1,4 +1,5 @@
 import type { HashingSnapshot } from './model.ts'
+import { spreadOf } from './stats.ts'
 
 const deg = (rad: number): string => `${Math.round((rad * 180) / Math.PI)}°`
 const pct = (x: number): string => `${Math.round(x * 100)}%`
@@ -13,7 +14,7 @@ export function describeHashing(s: HashingSnapshot): string {
       return ring ? 'The hash ring is empty: no server has joined yet.' : 'No servers yet: key mod N needs at least one.'
     case 'servers':
       return ring
-        ? `${n} servers sit on the hash ring with ${s.vnodes} token${s.vnodes === 1 ? '' : 's'} each. Each coloured arc is the stretch of the ring its server owns.`
+        ? `${n === 1 ? 'One server sits' : `${n} servers sit`} on the hash ring with ${s.vnodes} token${s.vnodes === 1 ? '' : 's'} each. Each coloured arc is the stretch of the ring its server owns.`
         : `${n} servers are numbered 0 to ${n - 1}; a key will go to server number hash(key) mod ${n}. No keys are placed yet.`
     case 'key':
       return s.probe
@@ -40,15 +41,18 @@ export function describeHashing(s: HashingSnapshot): string {
       const m = s.moved
       if (!m) return 'No keys have moved.'
       const head = `${m.count} of ${m.total} keys (${pct(m.fraction)}) changed server`
-      if (!ring) return `${head}: changing N reshuffles almost everything, as N/(N+1) = ${pct(m.expected)} predicts.`
+      if (!ring) return `${head}: changing N reshuffles almost everything, as ${m.removed ? '(N−1)/N' : 'N/(N+1)'} = ${pct(m.expected)} predicts.`
       if (m.added) return `${head}, every one of them to ${m.added}; theory predicts 1/(N+1) = ${pct(m.expected)}.`
       return `${head}, every one of them a key ${m.removed ?? 'the departed server'} owned; the other servers kept all their keys.`
     }
     case 'one-token':
       return `With one token per server the arcs are very unequal, and so are the keys per server: ${counts}.`
-    case 'many-tokens':
-      return `With ${s.vnodes} tokens per server the arcs interleave finely and the keys even out: ${counts}.`
+    case 'many-tokens': {
+      // A what-if can land here with only 8 tokens: say "even" only when the counts are.
+      const cv = n > 1 ? spreadOf(s.servers.map((v) => v.keys)).cv : 0
+      return `With ${s.vnodes} tokens per server the arcs interleave finely and the keys ${cv < 0.15 ? 'even out' : 'are more even'}: ${counts}.`
+    }
     case 'spread':
-      return `Averaged over many clusters, keys per server vary by ${s.spread.map((r) => `${pct(r.meanCv)} with ${r.vnodes} token${r.vnodes === 1 ? '' : 's'}`).join(', ')}. The variation halves each time the token count quadruples, like one over its square root.`
+      return `Averaged over many clusters, the load spread (std/mean) is ${s.spread.map((r) => `${r.meanCv.toFixed(2)} with ${r.vnodes} token${r.vnodes === 1 ? '' : 's'}`).join(', ')}: it halves each time the tokens quadruple, like one over their square root.`
   }
 }

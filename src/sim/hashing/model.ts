@@ -46,6 +46,8 @@ export interface MovedSummary extends Moves {
   readonly expected: number
   readonly added: string | null
   readonly removed: string | null
+  /** How many servers there were before the change (N in the formulas). */
+  readonly before: number
 }
 
 /** How many keys a snapshot lists for drawing (counts always cover every key). */

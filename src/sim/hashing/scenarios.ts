@@ -1,6 +1,9 @@
 import { defineScenario, type ScenarioFactory } from '../scenario.ts'
 import { HashingWorld, type HashingFocus, type HashingSnapshot } from './model.ts'
 import { describeHashing } from './describe.ts'
+import { hashToAngle, murmur3 } from './hash.ts'
+import { moduloWhatIf, ringWhatIf } from './what-if.ts'
+import type { WhatIf } from '../scenario.ts'
 
 /** `create()` without a seed uses 7, the deck's usual `<Scene seed={7}>`; the seed picks the key names. */
 const DEFAULT_SEED = 7
@@ -12,12 +15,31 @@ interface Spec {
   checkpoints: readonly string[]
   world(seed: number): HashingWorld
   script(w: HashingWorld, mark: (name: string) => void): void
+  whatIf: WhatIf<HashingWorld>
 }
 
 /** Set what the picture is about, then mark the checkpoint. */
 const at = (w: HashingWorld, mark: (name: string) => void, name: string, focus: HashingFocus): void => {
   w.focus = focus
   mark(name)
+}
+
+/**
+ * The ring slide's key is the first of a few seeded candidates whose clockwise walk to its owner is
+ * long enough to watch (≥ MIN_WALK): seed 7's first key lands 3° before a token, and a 3° walk
+ * teaches nothing from the back of the room. Falls back to the longest walk.
+ */
+const WALK_CANDIDATES = 16
+const MIN_WALK = (45 * Math.PI) / 180
+function visibleWalker(w: HashingWorld): string {
+  const tokens = w.snapshot().tokens
+  const walk = (key: string): number => {
+    const a = hashToAngle(murmur3(key))
+    const next = tokens.find((t) => t.angle >= a) ?? tokens[0]!
+    return (((next.angle - a) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)
+  }
+  const longest = [...w.keys].sort((x, y) => walk(y) - walk(x))[0]!
+  return w.keys.find((k) => walk(k) >= MIN_WALK) ?? longest
 }
 
 const servers = (n: number): string[] => Array.from({ length: n }, (_, i) => `server-${String.fromCharCode(97 + i)}`)
@@ -35,17 +57,18 @@ const specs: Spec[] = [
     name: 'ring',
     title: 'The hash ring',
     checkpoints: ['servers', 'key', 'owner'],
-    // One key, drawn from the seed: a different seed walks a different key round the ring.
-    world: (seed) => new HashingWorld(seed, 'ring', 3, 1),
+    // One key walks to its owner; the seed draws the candidates, so another seed walks another key.
+    world: (seed) => new HashingWorld(seed, 'ring', 3, WALK_CANDIDATES),
     script(w, mark) {
       for (const s of servers(4)) w.add(s)
       at(w, mark, 'servers', 'servers')
-      const key = w.keys[0]!
+      const key = visibleWalker(w)
       w.lookUp(key, false)
       at(w, mark, 'key', 'key')
       w.lookUp(key, true)
       at(w, mark, 'owner', 'owner')
     },
+    whatIf: ringWhatIf,
   },
   {
     name: 'add-server',
@@ -58,6 +81,7 @@ const specs: Spec[] = [
       w.reassign()
       at(w, mark, 'moved', 'moved')
     },
+    whatIf: ringWhatIf,
   },
   {
     name: 'remove-server',
@@ -70,6 +94,7 @@ const specs: Spec[] = [
       w.reassign()
       at(w, mark, 'moved', 'moved')
     },
+    whatIf: ringWhatIf,
   },
   {
     name: 'virtual-nodes',
@@ -89,6 +114,7 @@ const specs: Spec[] = [
       for (const v of [4, 16, 256]) w.measureSpread(v)
       at(w, mark, 'spread', 'spread')
     },
+    whatIf: ringWhatIf,
   },
   {
     name: 'mod-n',
@@ -108,6 +134,7 @@ const specs: Spec[] = [
       w.reassign()
       at(w, mark, 'reshuffle', 'reshuffle')
     },
+    whatIf: moduloWhatIf,
   },
 ]
 
@@ -123,6 +150,7 @@ export const hashingScenarios: ScenarioFactory<HashingSnapshot, HashingWorld>[] 
     time: (w) => w.sched.now,
     trace: (w) => w.trace.all(),
     describe: describeHashing,
+    whatIf: spec.whatIf,
   })
   return { ...factory, create: (seed: number = DEFAULT_SEED) => factory.create(seed) }
 })
