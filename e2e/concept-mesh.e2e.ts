@@ -67,12 +67,13 @@ async function openAt(scenario: string, f: number): Promise<DeckPage> {
   return d
 }
 
-async function waitForNarration(d: DeckPage, pattern: RegExp, timeout = 15_000): Promise<string> {
+// Live runs advance with real frames: on a loaded machine SwiftShader frames are slow, so allow a minute.
+async function waitForNarration(d: DeckPage, pattern: RegExp, timeout = 60_000): Promise<string> {
   await d.page.waitForFunction((src) => new RegExp(src).test(window.Reveal!.getCurrentSlide()?.querySelector('[data-scene] [role="status"]')?.textContent ?? ''), pattern.source, { timeout })
   return (await hostState(d)).narration
 }
 
-async function waitForLabel(d: DeckPage, text: string, timeout = 15_000): Promise<void> {
+async function waitForLabel(d: DeckPage, text: string, timeout = 60_000): Promise<void> {
   await d.page.waitForFunction(
     (t) => [...(window.Reveal!.getCurrentSlide()?.querySelectorAll<HTMLElement>('[data-scene] .scene-labels .scene-label') ?? [])].some((e) => e.style.display !== 'none' && (e.textContent ?? '').includes(t)),
     text,

@@ -166,7 +166,7 @@ describe('partition scenes', () => {
         for (const text of EXPECT_LABELS[s.scenario]?.[name] ?? []) expect(all, `${s.scenario}/${name}: label "${text}"`).toContain(text)
         const shot = await sceneShot(deck.page)
         expect(stats(shot).colours, `${s.scenario}/${name}: not blank`).toBeGreaterThan(20)
-        expect(difference(shot, prev), `${s.scenario}/${name}: the picture changes`).toBeGreaterThan(0.005)
+        expect(difference(shot, prev), `${s.scenario}/${name}: the picture changes`).toBeGreaterThan(0.002)
         prev = shot
         prevNarration = st.narration
       }
