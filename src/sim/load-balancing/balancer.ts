@@ -141,7 +141,7 @@ type Body =
 
 interface Backend {
   readonly name: string
-  readonly weight: number
+  weight: number
   up: boolean
   errorRate: number
   health: BackendHealth
@@ -279,6 +279,20 @@ export class LoadBalancer {
     }
   }
 
+  /**
+   * Change a backend's weight (a configuration reload). The algorithms' running state starts
+   * afresh, as setAlgorithm does, so smooth weighted round robin begins a clean cycle of the new
+   * weights instead of paying off scores earned under the old ones.
+   */
+  setWeight(name: string, weight: number): void {
+    const b = this.backend(name)
+    expectInteger(`weight of ${name}`, weight, 1, 1000)
+    if (b.weight === weight) return
+    b.weight = weight
+    this.pickers = new Map()
+    this.trace.record({ at: this.now, type: 'state', node: name, field: 'weight', value: weight })
+  }
+
   /** What the balancer sees of a request at its layer: L4 drops the path and headers. */
   seenBy(view: SeenRequest): SeenRequest {
     return this.layer === 'l4' ? { srcIp: view.srcIp, srcPort: view.srcPort, dstPort: view.dstPort } : view
@@ -289,6 +303,11 @@ export class LoadBalancer {
     const seen = this.seenBy(view)
     const rule = this.rules.find((r) => matches(r, seen))
     return rule ? [...rule.pool] : this.backendList.map((b) => b.name)
+  }
+
+  /** How many messages are on the wire right now (0: the network is quiet). */
+  onWire(): number {
+    return this.flights.current().length
   }
 
   /** Backend names chosen so far, in order. */

@@ -1,6 +1,6 @@
 import type { LoadBalancingSnapshot } from './balancer.ts'
 
-export type LbFocus = 'start' | 'requests' | 'rotate' | 'long-lived' | 'least' | 'weights' | 'smooth' | 'sticky' | 'remap' | 'probe-fails' | 'ejected' | 'restored'
+export type LbFocus = 'start' | 'requests' | 'rotate' | 'long-lived' | 'least' | 'weights' | 'smooth' | 'sticky' | 'remap' | 'probe-fails' | 'ejected' | 'restored' | 'live'
 
 const NAMES: Record<LoadBalancingSnapshot['algorithm'], string> = {
   'round-robin': 'round robin',
@@ -50,6 +50,14 @@ export function describeLoadBalancing(s: LoadBalancingSnapshot & { readonly focu
     case 'restored': {
       const back = s.backends.filter((x) => x.health === 'healthy' && x.ejections > 0).map((x) => x.name)
       return `${list(back)} is back: ${s.balancer.activeChecks?.healthyThreshold ?? 'enough'} good probes in a row restored it, and it receives requests again.`
+    }
+    case 'live': {
+      const weighted = s.algorithm === 'weighted'
+      const each = s.backends.map((b) => {
+        const state = !b.up && b.health === 'ejected' ? 'down and ejected, ' : !b.up ? 'down, ' : b.health === 'ejected' ? 'ejected, ' : ''
+        return `${b.name}${weighted ? ` (weight ${b.weight})` : ''} ${state}${b.served} served${b.errors > 0 ? `, ${b.errors} failed` : ''}, ${b.active} open`
+      })
+      return `Live with ${NAMES[s.algorithm]}: ${each.join('; ')}.`
     }
     default:
       return `${s.clients.length} clients send requests through an ${s.layer.toUpperCase()} load balancer using ${NAMES[s.algorithm]} to ${s.backends.length} backends (${list(s.backends.map((b) => b.name))}). ${

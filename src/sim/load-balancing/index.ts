@@ -9,3 +9,4 @@ export {
 } from './balancer.ts'
 export { loadBalancingScenarios, type LbWorld, type LbScenarioSnapshot } from './scenarios.ts'
 export { describeLoadBalancing, type LbFocus } from './describe.ts'
+export { loadBalancingWhatIf, advanceLive, WEIGHT_PRESETS, type LiveSpec } from './whatif.ts'

@@ -1,6 +1,7 @@
 import { defineScenario, type ScenarioFactory } from '../scenario.ts'
 import { LoadBalancer, type LoadBalancerOptions, type LoadBalancingSnapshot } from './balancer.ts'
 import { describeLoadBalancing, type LbFocus } from './describe.ts'
+import { loadBalancingWhatIf, type LiveSpec } from './whatif.ts'
 
 /** A load-balancing scene: the balancer plus what the current step is about. */
 export interface LbWorld {
@@ -19,6 +20,8 @@ interface Spec {
   title: string
   checkpoints: readonly string[]
   options: Omit<LoadBalancerOptions, 'seed'>
+  /** What-if: how fast the live model runs, and whether `x` cycles the weights. */
+  live: LiveSpec
   script(w: LbWorld, mark: (name: string) => void): void
 }
 
@@ -26,6 +29,14 @@ const at = (w: LbWorld, mark: (name: string) => void, name: string, focus: LbFoc
   w.focus = focus
   mark(name)
 }
+
+/** Watching speed for live mode (see whatif.ts): hops of a few ms must stay visible. */
+const LIVE: LiveSpec = { speed: 30, quietFactor: 15, weights: false }
+/**
+ * With health checks an ejection takes several probe intervals, with the script's traffic still
+ * flowing: twice as fast, quiet stretches faster still, so it happens while the lecturer talks.
+ */
+const LIVE_CHECKED: LiveSpec = { speed: 60, quietFactor: 30, weights: false }
 
 /** Clients take turns sending one request every `everyMs`, `count` requests in all. */
 const traffic = (w: LbWorld, count: number, everyMs: number, holdMs = 20, startAt = 0): void => {
@@ -47,6 +58,7 @@ const specs: Spec[] = [
     checkpoints: ['requests', 'rotate'],
     // Two clients for three backends, so no client's history looks sticky by accident.
     options: { algorithm: 'round-robin', backends: ABC, clients: 2 },
+    live: LIVE,
     script(w, mark) {
       traffic(w, 9, 40, 30)
       until(w, () => w.lb.picks().length === 3)
@@ -62,6 +74,7 @@ const specs: Spec[] = [
     checkpoints: ['long-lived', 'least'],
     // Round robin first, to show the problem least connections solves.
     options: { algorithm: 'round-robin', backends: ABC, clients: 3 },
+    live: LIVE,
     script(w, mark) {
       // Long, short, short, ...: round robin hands every long-lived connection to the same backend.
       for (let i = 0; i < 9; i++) w.lb.sched.after(i * 40, () => w.lb.request(`client-${(i % 3) + 1}`, { holdMs: i % 3 === 0 ? 600_000 : 30 }))
@@ -80,6 +93,7 @@ const specs: Spec[] = [
     title: 'Smooth weighted round robin',
     checkpoints: ['weights', 'smooth'],
     options: { algorithm: 'weighted', backends: [{ name: 'a', weight: 5 }, { name: 'b', weight: 1 }, { name: 'c', weight: 1 }], clients: 2 },
+    live: { ...LIVE, weights: true },
     script(w, mark) {
       traffic(w, 7, 40, 30)
       until(w, () => w.lb.picks().length === 1)
@@ -94,6 +108,7 @@ const specs: Spec[] = [
     title: 'IP hash keeps clients sticky',
     checkpoints: ['sticky', 'remap'],
     options: { algorithm: 'ip-hash', backends: ABC, clients: 6, activeChecks: { intervalMs: 500, timeoutMs: 200 } },
+    live: LIVE_CHECKED,
     script(w, mark) {
       traffic(w, 18, 50)
       until(w, () => w.lb.snapshot().counters.responses === 18)
@@ -112,6 +127,7 @@ const specs: Spec[] = [
     title: 'Health checks eject and restore a backend',
     checkpoints: ['probe-fails', 'ejected', 'restored'],
     options: { algorithm: 'round-robin', backends: ABC, clients: 2, activeChecks: { intervalMs: 1000, timeoutMs: 300, unhealthyThreshold: 3, healthyThreshold: 2 }, requestTimeoutMs: 300 },
+    live: LIVE_CHECKED,
     script(w, mark) {
       const b = () => w.lb.backends().find((x) => x.name === 'b')!
       traffic(w, 100, 150)
@@ -143,6 +159,7 @@ export const loadBalancingScenarios: ScenarioFactory<LbScenarioSnapshot, LbWorld
     time: (w) => w.lb.now,
     trace: (w) => w.lb.trace.all(),
     describe: describeLoadBalancing,
+    whatIf: loadBalancingWhatIf(spec.live),
   })
   return { ...factory, create: (seed: number = DEFAULT_SEED) => factory.create(seed) }
 })
