@@ -6,6 +6,8 @@ export type StreamingFocus =
   | 'crash' | 'session-timeout' | 'rebalanced'
   | 'at-most-once' | 'at-least-once' | 'exactly-once'
   | 'queue' | 'ack-deletes' | 'stream-replay'
+  /** What-if mode: the viewer changed the script, so the narration sums up the state as it is. */
+  | 'live'
 
 const list = (xs: readonly string[]): string => (xs.length <= 1 ? (xs[0] ?? 'nothing') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`)
 const owners = (g: GroupView): string => list(g.members.filter((m) => m.partitions.length > 0).map((m) => `${m.id} owns ${list(m.partitions)}`))
@@ -66,6 +68,8 @@ export function describeStreaming(s: StreamingSnapshot & { readonly focus?: Stre
     }
     case 'stream-replay':
       return `${g0?.name ?? 'The group'} rewound to offset 0 and read all ${records} events again (${g0?.stats.processed ?? 0} processed in all). The queue cannot do this: its tasks are gone.`
+    case 'live':
+      return describeLive(s)
     default: {
       const q = s.queues.length > 0 ? ` It also hosts a work queue, ${s.queues[0]!.name}.` : ''
       const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? '' : 's'}`
@@ -73,4 +77,22 @@ export function describeStreaming(s: StreamingSnapshot & { readonly focus?: Stre
       return `A broker with ${topics}, ${n(s.groups.length, 'consumer group')} and ${n(s.producers.length, 'producer')}.${q}`
     }
   }
+}
+
+/** A live (what-if) state in a few sentences: the topic, each group that has members, the queue. */
+function describeLive(s: StreamingSnapshot): string {
+  const out: string[] = []
+  for (const t of s.topics) {
+    const n = t.partitions.reduce((a, p) => a + p.logEndOffset, 0)
+    out.push(`Topic ${t.name} holds ${n} record${n === 1 ? '' : 's'} in ${t.partitions.length} partition${t.partitions.length === 1 ? '' : 's'}.`)
+  }
+  for (const g of s.groups) {
+    if (g.members.length === 0) continue
+    const who = list(g.members.map((m) => (!m.alive ? `${m.id} is down` : m.partitions.length === 0 ? `${m.id} owns nothing` : `${m.id} owns ${list(m.partitions)}`)))
+    const total = Object.keys(g.lag).reduce((a, tp) => a + g.committed[tp]! + g.lag[tp]!, 0)
+    const faults = g.stats.lost > 0 || g.stats.duplicated > 0 ? `, ${g.stats.lost} lost and ${g.stats.duplicated} duplicated` : ''
+    out.push(`Group ${g.name}, generation ${g.generation}: ${who}; ${sum(g.committed)} of ${total} committed${faults}.`)
+  }
+  for (const q of s.queues) out.push(`Queue ${q.name}: ${q.ready.length} waiting, ${q.unacked.length} being worked on, ${q.counters.acked} acknowledged and deleted.`)
+  return out.join(' ')
 }

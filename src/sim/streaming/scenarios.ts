@@ -2,6 +2,7 @@ import { defineScenario, type ScenarioFactory } from '../scenario.ts'
 import { Streaming } from './streaming.ts'
 import type { Delivery, StreamingSnapshot } from './types.ts'
 import { describeStreaming, type StreamingFocus } from './describe.ts'
+import { streamingWhatIf, type StreamingWhatIfSpec } from './whatif.ts'
 
 /** A streaming scene: the broker world plus what the current step is about. */
 export interface StreamingWorld {
@@ -22,6 +23,8 @@ interface Spec {
   checkpoints: readonly string[]
   setup(s: Streaming): void
   script(w: StreamingWorld, mark: (name: string) => void): void
+  /** What the viewer may do live (whatif.ts). */
+  whatIf: StreamingWhatIfSpec
 }
 
 const at = (w: StreamingWorld, mark: (name: string) => void, name: string, focus: StreamingFocus): void => {
@@ -50,6 +53,7 @@ const specs: Spec[] = [
     name: 'produce',
     title: 'Producing to a partitioned log',
     checkpoints: ['produce', 'partitioned', 'appended'],
+    whatIf: { actions: ['produce'], group: 'first', produce: 'one' },
     setup(s) {
       s.addTopic({ name: 'orders', partitions: 3 })
       s.addProducer('shop')
@@ -71,6 +75,7 @@ const specs: Spec[] = [
     name: 'consumer-groups',
     title: 'Consumer groups share partitions; groups read independently',
     checkpoints: ['assign', 'consume', 'second-group'],
+    whatIf: { actions: ['crash', 'add', 'replay', 'produce'], group: 'first', produce: 'burst' },
     setup(s) {
       s.addTopic({ name: 'orders', partitions: 4 })
       s.addProducer('shop')
@@ -99,6 +104,7 @@ const specs: Spec[] = [
     name: 'rebalance',
     title: 'A consumer crashes; the group rebalances after the session timeout',
     checkpoints: ['crash', 'session-timeout', 'rebalanced'],
+    whatIf: { actions: ['crash', 'add', 'replay', 'produce'], group: 'first', produce: 'burst' },
     setup(s) {
       s.addTopic({ name: 'orders', partitions: 6 })
       s.addProducer('shop')
@@ -125,6 +131,8 @@ const specs: Spec[] = [
     name: 'delivery-guarantees',
     title: 'At most once, at least once, exactly once',
     checkpoints: ['at-most-once', 'at-least-once', 'exactly-once'],
+    // One group per step: `a` and `z` act on the step's own (the last one created).
+    whatIf: { actions: ['crash', 'add', 'replay', 'produce'], group: 'last', produce: 'burst' },
     setup(s) {
       s.addTopic({ name: 'payments', partitions: 2 })
       s.addProducer('shop', { delivery: 'exactly-once' })
@@ -143,6 +151,7 @@ const specs: Spec[] = [
     name: 'queue-vs-stream',
     title: 'A queue deletes on ack; a stream keeps the log and replays it',
     checkpoints: ['queue', 'ack-deletes', 'stream-replay'],
+    whatIf: { actions: ['crash', 'replay', 'produce'], group: 'first', produce: 'task-and-event' },
     setup(s) {
       s.addQueue('tasks')
       s.addTopic({ name: 'events', partitions: 1 })
@@ -208,6 +217,7 @@ export const streamingScenarios: ScenarioFactory<StreamingScenarioSnapshot, Stre
     time: (w) => w.s.now,
     trace: (w) => w.s.trace.all(),
     describe: describeStreaming,
+    whatIf: streamingWhatIf(spec.whatIf),
   })
   return { ...factory, create: (seed: number = DEFAULT_SEED) => factory.create(seed) }
 })

@@ -309,6 +309,16 @@ export class Streaming {
 
   stats(group: string): DeliveryStats {
     const g = this.group(group)
+    const o = this.outcomes(g)
+    return { produced: o.produced, processed: g.output.length, distinct: o.times.size, lost: o.lost.size, duplicated: g.output.length - o.times.size, pending: o.pending }
+  }
+
+  /**
+   * Where each message of the group's topics stands for the group: how many times it was
+   * processed (its results in the output), and which are lost (neither processed, nor still
+   * deliverable from the committed offset on, nor on their way).
+   */
+  private outcomes(g: Group): { produced: number; times: Map<string, number>; lost: Set<string>; pending: number } {
     // Still on its way: being produced, or fetched by a live member and not yet processed.
     const onTheWay = new Set<string>()
     for (const p of this.producers.values()) for (const e of p.pending.values()) onTheWay.add(e.body.id)
@@ -321,18 +331,19 @@ export class Streaming {
         for (const r of log.records()) if (r.offset >= from) deliverable.add(r.id)
       }
     }
-    const out = new Set(g.output.map((o) => o.id))
+    const times = new Map<string, number>()
+    for (const o of g.output) times.set(o.id, (times.get(o.id) ?? 0) + 1)
+    const lost = new Set<string>()
     let produced = 0
-    let lost = 0
     let pending = 0
     for (const [id, topic] of this.produceTopic) {
       if (!g.topics.includes(topic)) continue
       produced++
-      if (out.has(id)) continue
+      if (times.has(id)) continue
       if (deliverable.has(id) || onTheWay.has(id)) pending++
-      else lost++
+      else lost.add(id)
     }
-    return { produced, processed: g.output.length, distinct: out.size, lost, duplicated: g.output.length - out.size, pending }
+    return { produced, times, lost, pending }
   }
 
   // --- queues ------------------------------------------------------------------------------
@@ -366,6 +377,11 @@ export class Streaming {
     this.receive(qc)
   }
 
+  /** Whether any message is on the wire (live mode plays quiet stretches faster). */
+  busy(): boolean {
+    return this.flights.current().length > 0
+  }
+
   // --- snapshot ----------------------------------------------------------------------------
 
   snapshot(): StreamingSnapshot {
@@ -395,13 +411,20 @@ export class Streaming {
       }
     }
     const members = [...this.consumers.values()].filter((c) => c.group === g)
+    // Per-record outcomes, for the records a snapshot shows (the last RECORDS_SHOWN of each partition).
+    const o = this.outcomes(g)
+    const shown = g.topics.flatMap((t) => this.topic(t).logs.flatMap((l) => l.records().slice(-RECORDS_SHOWN).map((r) => r.id)))
+    const processedTimes: Record<string, number> = {}
+    for (const id of shown) if (o.times.has(id)) processedTimes[id] = o.times.get(id)!
     return {
       name: g.name, delivery: g.delivery, assignor: g.assignor, generation: g.generation, topics: g.topics,
       members: members.map((c) => ({
         id: c.id, alive: c.alive, partitions: (g.assignment[c.id] ?? []).map(tpKey), positions: Object.fromEntries(c.positions),
-        processing: c.processing, processed: c.processed, generation: c.generation,
+        processing: c.processing, processed: c.processed, generation: c.generation, sessionExpiresAt: g.sessions.get(c.id)?.at ?? null,
       })),
-      committed, lag, stats: this.stats(g.name), commits: g.commits, rejectedCommits: g.rejectedCommits, rebalances: g.rebalances,
+      committed, lag, commits: g.commits, rejectedCommits: g.rejectedCommits, rebalances: g.rebalances,
+      stats: { produced: o.produced, processed: g.output.length, distinct: o.times.size, lost: o.lost.size, duplicated: g.output.length - o.times.size, pending: o.pending },
+      processedTimes, lostIds: shown.filter((id) => o.lost.has(id)),
       config: { sessionTimeoutMs: g.sessionTimeoutMs, heartbeatMs: g.heartbeatMs, maxPollRecords: g.maxPollRecords, processMs: g.processMs },
     }
   }
@@ -410,7 +433,7 @@ export class Streaming {
 
   private sendProduce(p: Producer, entry: { body: Extract<Body, { t: 'produce' }>; tries: number; timer: TimerHandle | null }): void {
     entry.tries++
-    this.net.send(p.id, BROKER, 'produce', entry.body, { id: entry.body.id, partition: entry.body.partition, try: entry.tries })
+    this.net.send(p.id, BROKER, 'produce', entry.body, { id: entry.body.id, topic: entry.body.topic, partition: entry.body.partition, key: entry.body.key, try: entry.tries })
     if (p.delivery === 'at-most-once') return
     entry.timer = this.sched.after(p.ackTimeoutMs, () => {
       if (!p.pending.has(entry.body.seq)) return
@@ -462,13 +485,13 @@ export class Streaming {
     // Idempotence: an exactly-once producer's retry of a sequence number already written is
     // acknowledged but not written again. Other producers' retries are appended once more.
     if (p.delivery === 'exactly-once' && this.written.has(key)) {
-      this.net.send(BROKER, from, 'ack', { t: 'ack', seq: body.seq, offset: -1 }, { id: body.id, duplicate: true })
+      this.net.send(BROKER, from, 'ack', { t: 'ack', seq: body.seq, offset: -1 }, { id: body.id, topic: body.topic, partition: body.partition, duplicate: true })
       return
     }
     this.written.add(key)
     const r = log.append({ key: body.key, value: body.value, id: body.id, appendedAt: this.now })
     this.trace.record({ at: this.now, type: 'state', node: tpKey(log), field: 'append', value: r.offset, label: `${body.id}${body.key === null ? '' : ` (key ${body.key})`} at offset ${r.offset}` })
-    if (p.delivery !== 'at-most-once') this.net.send(BROKER, from, 'ack', { t: 'ack', seq: body.seq, offset: r.offset }, { id: body.id, offset: r.offset })
+    if (p.delivery !== 'at-most-once') this.net.send(BROKER, from, 'ack', { t: 'ack', seq: body.seq, offset: r.offset }, { id: body.id, topic: body.topic, partition: body.partition, offset: r.offset })
     this.wakeFetches(tpKey(log))
   }
 
@@ -739,7 +762,7 @@ export class Streaming {
   private queued(body: Extract<Body, { t: 'enqueue' }>): void {
     const entry = this.queue(body.queue)
     entry.q.enqueue({ id: body.id, value: body.value, enqueuedAt: this.now })
-    this.trace.record({ at: this.now, type: 'state', node: body.queue, field: 'enqueued', value: body.id })
+    this.trace.record({ at: this.now, type: 'state', node: body.queue, field: 'enqueued', value: body.id, label: body.value })
     const waiting = entry.parked.shift()
     if (waiting) {
       this.sched.cancel(waiting.timer)

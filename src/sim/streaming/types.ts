@@ -95,6 +95,8 @@ export interface MemberView {
   readonly processed: number
   /** The generation it last heard of (lags the broker's during a rebalance). */
   readonly generation: number
+  /** When the coordinator will presume it dead unless a heartbeat comes first; null once out of the group. */
+  readonly sessionExpiresAt: number | null
 }
 
 export interface GroupView {
@@ -109,6 +111,10 @@ export interface GroupView {
   /** Records between the committed offset and the log end, per partition. */
   readonly lag: Readonly<Record<string, number>>
   readonly stats: DeliveryStats
+  /** How many times each message was processed (results in the output), for the records the snapshot shows. */
+  readonly processedTimes: Readonly<Record<string, number>>
+  /** The messages among the records the snapshot shows that this group lost (see DeliveryStats.lost). */
+  readonly lostIds: readonly string[]
   readonly commits: number
   readonly rejectedCommits: number
   readonly rebalances: number
@@ -123,10 +129,13 @@ export interface GroupView {
  *   topics: [{ name, retentionMs, partitions: [{ partition, logStartOffset, logEndOffset,
  *              records: last 24 [{ offset, key, value, id, appendedAt }] }] }],
  *   producers: [{ id, delivery, sent, acked, retries, gaveUp, pending }],
- *   groups: [GroupView]   members, committed, lag, stats { produced, processed, distinct, lost, duplicated, pending }, ...
+ *   groups: [GroupView]   members (with sessionExpiresAt), committed, lag,
+ *            stats { produced, processed, distinct, lost, duplicated, pending }, processedTimes, lostIds, ...
  *   queues: [{ name, ready: [{ id, value, enqueuedAt }], unacked: [{ ..., consumer }], counters }],
  *   queueConsumers: [{ id, queue, working: message id | null, processed }],
  *   inFlight: [{ id, from, to, kind, sentAt, deliverAt, payload }]
+ *     payloads: produce { id, topic, partition, key, try }, ack { id, topic, partition, offset }, assign { generation, partitions },
+ *               records { records }, commit-reply / txn-reply { ok }, enqueue / message / ack-message { id }
  *     kinds: produce, ack, join, leave, heartbeat, assign, fetch, records, commit, commit-reply,
  *            txn-commit, txn-reply, enqueue, receive, message, ack-message
  * }
