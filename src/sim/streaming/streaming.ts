@@ -255,6 +255,8 @@ export class Streaming {
     expectArg(c.alive, 'crash(consumer)', id, 'a live consumer')
     c.alive = false
     c.life++
+    // A fetch of this life may still be parked at the broker: its late reply must not count.
+    c.fetchId++
     c.phase = 'idle'
     c.processing = null
     c.inHand = new Set()
@@ -688,7 +690,9 @@ export class Streaming {
     this.net.send(c.id, BROKER, 'fetch', { t: 'fetch', group: g.name, member: c.id, fetchId: c.fetchId, positions: Object.fromEntries(c.positions), max: g.maxPollRecords, maxWaitMs: g.fetchMaxWaitMs }, { fetchId: c.fetchId })
   }
 
-  private onRecords(c: Consumer, batch: { tp: string; record: LogRecord }[]): void {
+  private onRecords(c: Consumer, fetched: { tp: string; record: LogRecord }[]): void {
+    // Only partitions it still holds: a rebalance may have moved one while the fetch was out.
+    const batch = fetched.filter((x) => c.positions.has(x.tp))
     if (batch.length === 0) return this.poll(c)
     c.phase = 'batch'
     const from: Offsets = {}
