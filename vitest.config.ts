@@ -7,5 +7,6 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
+    setupFiles: ['tests/fast-check-seed.ts'],
   },
 })
