@@ -12,6 +12,7 @@ import { snapshotPrintPages, bindBrowserPrint } from './print.ts'
 import { WhatIfController } from './what-if.ts'
 import { StudyMode } from './study.ts'
 import { OverviewSnapshots } from './overview.ts'
+import { isScrollView, keepStepInScrollView } from './scroll-view.ts'
 
 declare global {
   interface Window {
@@ -44,6 +45,8 @@ const SYNC_EVENTS = ['slidechanged', 'fragmentshown', 'fragmenthidden', 'overvie
 
 export async function bootDeck(root: HTMLElement, options: BootOptions): Promise<DeckHandle> {
   const mode = readMode(location.search)
+  // reveal.js may rewrite the hash while it starts; the scroll view needs the one the user opened.
+  const openedHash = location.hash
   applyTheme(chooseTheme(location.search, options.theme))
   const slidesEl = root.querySelector<HTMLElement>('.slides')
   if (!slidesEl) throw new Error('.reveal must contain a .slides element')
@@ -51,7 +54,7 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
 
   const deck = new Reveal(root, revealConfig(mode))
   const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)')
-  const scenes = new SceneBinding({ receiver: mode.receiver, displayScale: () => deck.getScale(), reducedMotion: () => reducedMotion.matches })
+  const scenes = new SceneBinding({ receiver: mode.receiver, displayScale: () => deck.getScale(), reducedMotion: () => reducedMotion.matches, interactive: () => !isScrollView(deck) })
   // The print view fires 'pdf-ready' once its pages exist; snapshot each page's scene at its step.
   deck.on('pdf-ready', () => {
     snapshotPrintPages(scenes).catch((e: unknown) => {
@@ -78,6 +81,7 @@ export async function bootDeck(root: HTMLElement, options: BootOptions): Promise
     return scenes.sync(slide, animate).catch((e: unknown) => console.error('Scene failed:', e))
   }
   for (const ev of SYNC_EVENTS) deck.on(ev, () => void sync(ev !== 'resize' && ev !== 'overviewhidden'))
+  if (!mode.print) keepStepInScrollView(deck, openedHash, () => void sync(false))
   registerShortcuts(deck)
   if (study) {
     deck.addKeyBinding({ keyCode: 84, key: 'T', description: 'Study mode: notes and scene controls beside the slide' }, () => study.toggle())

@@ -23,6 +23,8 @@ export interface BindingOptions {
   receiver: boolean
   displayScale: () => number
   reducedMotion: () => boolean
+  /** Whether the pointer may orbit scenes (not in reveal.js's scroll view). */
+  interactive: () => boolean
 }
 
 interface Live {
@@ -65,6 +67,7 @@ export class SceneBinding {
   async sync(slide: Element | undefined, animate: boolean): Promise<void> {
     const gen = ++this.generation
     const host = slide?.querySelector<HTMLElement>(HOST_SELECTOR) ?? null
+    this.stage?.removeStaleCopies()
     if (!host || !slide) {
       this.release()
       return
@@ -105,6 +108,7 @@ export class SceneBinding {
       this.live = { host, key, view }
     }
     stage.mount(host, this.live.view)
+    stage.setInteractive(this.options.interactive())
     const from = previous && previous !== checkpoint && scenario.checkpoints.indexOf(previous) < scenario.checkpoints.indexOf(checkpoint) ? previous : null
     stage.show(from, checkpoint, animate && from !== null)
   }

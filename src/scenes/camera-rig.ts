@@ -16,6 +16,7 @@ export class CameraRig {
   private pose: CameraPose | null = null
   private easing: { fromPos: Vector3; fromTarget: Vector3; start: number } | null = null
   private interacting = false
+  private enabled = true
 
   constructor(
     private readonly element: HTMLElement,
@@ -40,6 +41,7 @@ export class CameraRig {
     c.addEventListener('change', this.onChange)
     c.update()
     this.controls = c
+    this.setEnabled(this.enabled)
   }
 
   detach(): void {
@@ -53,6 +55,18 @@ export class CameraRig {
     this.controls = null
     this.camera = null
     this.easing = null
+  }
+
+  /**
+   * Whether the pointer orbits the camera. Off in reveal.js's scroll view, where a wheel or a
+   * swipe over a scene must scroll the page (OrbitControls would zoom, and its touch-action: none
+   * would pin a phone's page in place).
+   */
+  setEnabled(on: boolean): void {
+    this.enabled = on
+    if (!this.controls) return
+    this.controls.enabled = on
+    this.element.style.touchAction = on ? 'none' : ''
   }
 
   /** Return to the default pose, eased or at once. */

@@ -73,6 +73,8 @@ export class Stage {
     this.listen(renderer.domElement, 'webglcontextrestored', () => {
       this.lost = false
       this.draw()
+      // A transition or camera ease cut off by the loss runs on to its end (its clock kept going).
+      this.kick()
     })
   }
 
@@ -91,6 +93,7 @@ export class Stage {
   /** Move the canvas into `host` and show `view` there. */
   mount(host: HTMLElement, view: SceneView): void {
     if (this.host !== host) {
+      this.removeStaleCopies()
       if (this.host) this.resizeObserver.unobserve(this.host)
       const surface = host.querySelector<HTMLElement>('.scene-surface') ?? host
       surface.append(this.canvas, this.labels.domElement)
@@ -103,6 +106,22 @@ export class Stage {
       this.rig.attach(view.camera, view.home)
     }
     this.resize()
+  }
+
+  /** Whether the pointer may orbit the camera (see CameraRig.setEnabled). */
+  setInteractive(on: boolean): void {
+    this.rig.setEnabled(on)
+  }
+
+  /**
+   * Remove dead copies of the canvas and label layer. reveal.js's scroll view restores the slides
+   * from an innerHTML snapshot when it switches off, which clones the canvas that was in a host
+   * then: a blank canvas that is not ours, and a second <canvas> in the window.
+   */
+  removeStaleCopies(): void {
+    for (const el of document.querySelectorAll('.scene-canvas, .scene-labels')) {
+      if (el !== this.canvas && el !== this.labels.domElement) el.remove()
+    }
   }
 
   /** Detach from the current host (the canvas leaves the DOM; nothing live stays behind). */
