@@ -104,9 +104,44 @@ export class Stage {
       this.view = view
       this.shown = null
       this.rig.attach(view.camera, view.home)
+      this.schedulePrecompile(view)
     }
     this.resize()
   }
+
+  /**
+   * Once the browser is idle after a view is mounted, compile the shader programs of everything
+   * in it, including the objects its current step hides: otherwise the key press that first shows
+   * one pays for compiling it (tens to hundreds of ms on a software GPU).
+   */
+  private schedulePrecompile(view: SceneView): void {
+    const run = (): void => {
+      if (this.view !== view || this.lost) return
+      const hidden: Object3D[] = []
+      view.scene.traverse((o) => {
+        if (!o.visible) {
+          hidden.push(o)
+          o.visible = true
+        }
+      })
+      try {
+        this.renderer.compile(view.scene, view.camera)
+      } finally {
+        for (const o of hidden) o.visible = false
+      }
+    }
+    this.cancelPrecompile()
+    if (typeof requestIdleCallback === 'function') {
+      const id = requestIdleCallback(run, { timeout: 2000 })
+      this.cancelPrecompile = () => cancelIdleCallback(id)
+    } else {
+      const id = setTimeout(run, 200)
+      this.cancelPrecompile = () => clearTimeout(id)
+    }
+  }
+
+  /** Drop a pending precompile (it would keep an unmounted view alive until it ran). */
+  private cancelPrecompile: () => void = () => {}
 
   /** Whether the pointer may orbit the camera (see CameraRig.setEnabled). */
   setInteractive(on: boolean): void {
@@ -126,6 +161,7 @@ export class Stage {
 
   /** Detach from the current host (the canvas leaves the DOM; nothing live stays behind). */
   unmount(): void {
+    this.cancelPrecompile()
     if (this.host) this.resizeObserver.unobserve(this.host)
     this.canvas.remove()
     this.labels.domElement.remove()
