@@ -13,10 +13,10 @@
  * Functions passed to page.evaluate() are serialised into the page: they must not define named
  * inner functions (tsx's esbuild would wrap them in a `__name` helper the page does not have).
  */
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Frame, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS } from './chromium.ts'
 import { summarize } from './bench-stats.ts'
-import type { FirstFrameResult, FirstSlideSide, MemoryPoint, MemoryResult, RendererMemory, SceneResult, StepLatencyResult, StepSample } from './bench-report.ts'
+import type { FirstFrameResult, FirstSlideSide, MemoryPoint, MemoryResult, RendererMemory, SceneResult, SpeakerViewResult, StepLatencyResult, StepSample } from './bench-report.ts'
 
 export const VIEWPORT = { width: 1280, height: 720 } as const
 export const DEVICE_SCALE_FACTOR = 1
@@ -412,6 +412,62 @@ export async function measureStepLatency(browser: Browser, url: string, errors: 
       summary: summarize(samples.map((s) => s.ms)),
       reduced: { samples: reduced, summary: summarize(reduced.map((s) => s.ms)), cpu: summarize(reduced.map((s) => s.cpuMs ?? Number.NaN)) },
     }
+  } finally {
+    await o.close()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The speaker view's cost to the main window
+
+/** The step a speaker-view copy shows on its current slide's scene (null: not ready or no scene). */
+function copyStep(frame: Frame): Promise<string | null> {
+  return frame.evaluate(() => {
+    const host = window.Reveal?.getCurrentSlide()?.querySelector<HTMLElement>('[data-scene]')
+    return host && host.dataset.ready === 'true' ? (host.dataset.step ?? '') : null
+  })
+}
+
+/**
+ * Step latency in the main window without and with the speaker view open (S: a popup with two
+ * receiver copies of the deck, which follow every step). Same page, same sweep (reduced motion,
+ * so each press is measured alone): a warm-up sweep, the sweep without, then S and the sweep with.
+ */
+export async function measureSpeakerView(browser: Browser, url: string, errors: string[], progress: (s: string) => void): Promise<SpeakerViewResult> {
+  const o = await openPage(browser, url, 'reduce', errors)
+  try {
+    await waitDeckReady(o.page)
+    const hosts = await sceneHosts(o.page)
+    await prefetched(o.page)
+    await sweepSteps(o.page, hosts, null, 'speaker view: warm-up', progress)
+    const without = await sweepSteps(o.page, hosts, null, 'speaker view: closed', progress)
+    await slideTo(o.page, 0, 0, -1)
+    const [popup] = await Promise.all([o.context.waitForEvent('page'), o.page.keyboard.press('s')])
+    popup.on('pageerror', (e) => errors.push(`speaker view: page error: ${e.message}`))
+    await popup.waitForLoadState()
+    const copies = async (): Promise<Frame[]> => {
+      const frames = popup.frames().filter((f) => f.url().includes('receiver'))
+      const ready = await Promise.all(frames.map((f) => f.evaluate(() => document.documentElement.dataset.deckReady === 'true').catch(() => false)))
+      return frames.length === 2 && ready.every(Boolean) ? frames : []
+    }
+    const deadline = Date.now() + TIMEOUT_MS
+    while ((await copies()).length === 0) {
+      if (Date.now() > deadline) throw new Error('the speaker view did not show its two copies of the deck')
+      await o.page.waitForTimeout(100)
+    }
+    const withOpen = await sweepSteps(o.page, hosts, null, 'speaker view: open', progress)
+    // The copies kept up: the "current" one shows the main window's last step.
+    const current = (await copies()).find((f) => f.url().includes('postMessageEvents=true'))
+    const last = withOpen.at(-1)?.step ?? null
+    let followed = false
+    for (let i = 0; i < 50 && !followed; i++) {
+      followed = current !== undefined && (await copyStep(current).catch(() => null)) === last
+      if (!followed) await o.page.waitForTimeout(100)
+    }
+    await popup.close()
+    const a = summarize(without.map((x) => x.ms))
+    const b = summarize(withOpen.map((x) => x.ms))
+    return { without: a, with: b, ratio: b.median / a.median, p95Ratio: b.p95 / a.p95, copiesFollowed: followed }
   } finally {
     await o.close()
   }

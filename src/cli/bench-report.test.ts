@@ -51,6 +51,7 @@ function passing(): Omit<BenchReport, 'budgets'> {
         reduced: { samples: [{ source: 'x', kind: 'raft', scenario: 'election', step: 'vote', ms: 9, cpuMs: 6, compiled: 0 }], summary: s([9]), cpu: s([6]) },
       },
     },
+    speaker: { status: 'ok', result: { without: s([8, 9, 10]), with: s([9, 10, 12]), ratio: 10 / 9, p95Ratio: 1.2, copiesFollowed: true } },
     memory: {
       status: 'ok',
       result: {
@@ -80,7 +81,7 @@ const byId = (r: Omit<BenchReport, 'budgets'>) => Object.fromEntries(evaluateBud
 describe('evaluateBudgets', () => {
   it('every budget of the brief, all passing on a good report', () => {
     const budgets = evaluateBudgets(passing())
-    expect(budgets.map((b) => b.id)).toEqual(['initial-js', 'initial-css', 'first-slide', 'step-latency', 'heap-growth', 'renderer-memory', 'scene-triangles', 'scene-calls', 'pdf', 'seek'])
+    expect(budgets.map((b) => b.id)).toEqual(['initial-js', 'initial-css', 'first-slide', 'step-latency', 'speaker-view', 'heap-growth', 'renderer-memory', 'scene-triangles', 'scene-calls', 'pdf', 'seek'])
     expect(budgets.filter((b) => b.status !== 'pass')).toEqual([])
     expect(failedBudgets(budgets)).toEqual([])
   })
@@ -111,6 +112,19 @@ describe('evaluateBudgets', () => {
     expect(byId(r)['step-latency']!.status).toBe('fail')
     r.steps.result.summary = s([...Array.from({ length: 99 }, () => 10), 400])
     expect(byId(r)['step-latency']!.status).toBe('pass')
+  })
+
+  it('speaker view: the median with it open over 1.5× the median without, or copies that did not follow, fails', () => {
+    const r = passing()
+    if (r.speaker.status !== 'ok') throw new Error('fixture')
+    r.speaker.result.ratio = 1.5
+    expect(byId(r)['speaker-view']!.status).toBe('pass')
+    r.speaker.result.ratio = 1.51
+    expect(byId(r)['speaker-view']!).toMatchObject({ status: 'fail', value: '1.51× (median 10.0 ms vs 9.00 ms)' })
+    r.speaker.result.ratio = 1.1
+    r.speaker.result.copiesFollowed = false
+    expect(byId(r)['speaker-view']!.status).toBe('fail')
+    expect(byId(r)['speaker-view']!.value).toContain('copies did not follow')
   })
 
   it('memory: heap growth over 10%, or the renderer not back to its baseline, fails', () => {
@@ -173,10 +187,10 @@ describe('formatReport', () => {
     if (partial.steps.status !== 'ok') throw new Error('fixture')
     partial.steps.result.samples.push({ source: 'y', kind: 'cap', scenario: 'cap', step: 'partition', ms: 140, compiled: 1 })
     const text = formatReport({ ...partial, budgets: evaluateBudgets(partial) })
-    for (const heading of ['Bundle', 'First slide', 'Scenes', 'First frame', 'Step latency', 'Memory', 'PDF export', 'Simulation', 'Budgets']) expect(text).toContain(heading)
+    for (const heading of ['Bundle', 'First slide', 'Scenes', 'First frame', 'Step latency', 'Speaker view', 'Memory', 'PDF export', 'Simulation', 'Budgets']) expect(text).toContain(heading)
     expect(text).toContain('PASS  initial JS (gzip)')
     expect(text).toContain('skip  full-deck PDF export')
-    expect(text).toContain('9 pass, 0 fail, 1 skipped')
+    expect(text).toContain('10 pass, 0 fail, 1 skipped')
     expect(text).toContain('1.18×')
     expect(text).toContain('1 step(s) compiled a new shader program before data-ready: median 140.0 ms (p95 140.0 ms) vs 12.0 ms')
   })

@@ -88,6 +88,18 @@ export interface StepLatencyResult {
   reduced: { samples: StepSample[]; summary: Summary; cpu: Summary }
 }
 
+export interface SpeakerViewResult {
+  /** Main-window step latency (keydown → data-ready, reduced motion), before the speaker view opened. */
+  without: Summary
+  /** The same sweep in the same page with the speaker view (S) open. */
+  with: Summary
+  /** median(with) / median(without): what the budget reads. */
+  ratio: number
+  p95Ratio: number
+  /** The speaker view's current copy showed the main window's last step. */
+  copiesFollowed: boolean
+}
+
 export interface RendererMemory {
   geometries: number
   textures: number
@@ -180,6 +192,7 @@ export interface BenchReport {
   scenes: Outcome<SceneResult[]>
   firstFrames: Outcome<FirstFrameResult[]>
   steps: Outcome<StepLatencyResult>
+  speaker: Outcome<SpeakerViewResult>
   memory: Outcome<MemoryResult>
   pdf: Outcome<PdfResult>
   sim: Outcome<SimResult>
@@ -191,6 +204,7 @@ export const BUDGETS = {
   initialCssGzip: 60_000,
   firstSlideRatio: 1.5,
   stepP95Ms: 50,
+  speakerRatio: 1.5,
   heapGrowth: 0.1,
   sceneTriangles: 50_000,
   sceneCalls: 150,
@@ -235,6 +249,10 @@ export function evaluateBudgets(r: Omit<BenchReport, 'budgets'>): BudgetResult[]
     judge(r.bundle, { id: 'initial-css', label: 'initial CSS (gzip)', limit: `≤ ${kb(BUDGETS.initialCssGzip)}` }, (b) => ({ value: kb(b.initialCssGzip), pass: b.initialCssGzip <= BUDGETS.initialCssGzip })),
     judge(r.firstSlide, { id: 'first-slide', label: 'first slide vs plain reveal.js', limit: `≤ ${BUDGETS.firstSlideRatio}×` }, (f) => ({ value: `${f.ratio.toFixed(2)}× (${ms(f.deck.ready.median)} vs ${ms(f.plain.ready.median)})`, pass: f.ratio <= BUDGETS.firstSlideRatio })),
     judge(r.steps, { id: 'step-latency', label: 'step latency p95', limit: `≤ ${BUDGETS.stepP95Ms} ms` }, (s) => ({ value: `${ms(s.summary.p95)} (median ${ms(s.summary.median)}, n=${s.summary.n})`, pass: s.summary.p95 <= BUDGETS.stepP95Ms })),
+    judge(r.speaker, { id: 'speaker-view', label: 'step latency with speaker view open', limit: `≤ ${BUDGETS.speakerRatio}× without` }, (v) => ({
+      value: `${v.ratio.toFixed(2)}× (median ${ms(v.with.median)} vs ${ms(v.without.median)})${v.copiesFollowed ? '' : ', copies did not follow'}`,
+      pass: v.ratio <= BUDGETS.speakerRatio && v.copiesFollowed,
+    })),
     judge(r.memory, { id: 'heap-growth', label: 'JS heap growth, pass 1 → last', limit: `≤ ${BUDGETS.heapGrowth * 100}%` }, (m) => {
       const first = m.points.find((p) => p.passes === 1)
       const last = m.points.at(-1)
@@ -366,6 +384,16 @@ export function formatReport(r: BenchReport): string {
         ['  main-thread CPU per step', String(s.reduced.cpu.n), ms(s.reduced.cpu.median), ms(s.reduced.cpu.p95), ms(s.reduced.cpu.max), String(s.reduced.samples.filter((x) => (x.cpuMs ?? 0) > BUDGETS.stepP95Ms).length)],
       ])}\n  slowest (transitions on): ${slow.map((x) => `${x.kind}/${x.scenario} '${x.step}' ${ms(x.ms)}`).join('; ')}\n  transitions on: ${compileNote(s.samples)}\n  reduced motion: ${compileNote(s.reduced.samples)}`
     }),
+  )
+
+  out.push(
+    section('\nSpeaker view (main-window step latency, reduced motion, the same sweep closed and open)', r.speaker, (v) =>
+      `${columns([
+        ['speaker view', 'steps', 'median', 'p95', 'max'],
+        ['closed', String(v.without.n), ms(v.without.median), ms(v.without.p95), ms(v.without.max)],
+        ['open', String(v.with.n), ms(v.with.median), ms(v.with.p95), ms(v.with.max)],
+      ])}\n  open / closed: ${v.ratio.toFixed(2)}× at the median, ${v.p95Ratio.toFixed(2)}× at p95; its current copy ${v.copiesFollowed ? 'followed' : 'did NOT follow'} the main window`,
+    ),
   )
 
   out.push(

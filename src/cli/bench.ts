@@ -17,7 +17,7 @@ import { INSTALL_HINT, MissingBrowserError, findChromium } from './chromium.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 import { BENCH_EXIT, BENCH_USAGE, parseBenchArgs, type BenchOptions } from './bench-args.ts'
 import { measureBundle, type BundleReport } from './bench-bundle.ts'
-import { DEVICE_SCALE_FACTOR, VIEWPORT, launchBrowser, measureFirstFrames, measureFirstSlide, measureMemory, measureScenes, measureStepLatency, openPage, sceneHosts, type HostInfo } from './bench-browser.ts'
+import { DEVICE_SCALE_FACTOR, VIEWPORT, launchBrowser, measureFirstFrames, measureFirstSlide, measureMemory, measureScenes, measureSpeakerView, measureStepLatency, openPage, sceneHosts, type HostInfo } from './bench-browser.ts'
 import { benchPdf } from './bench-pdf.ts'
 import { buildPlainDeck, extractSlidesMarkup } from './bench-plain-deck.ts'
 import { evaluateBudgets, failedBudgets, formatReport, type BenchReport, type FirstSlideResult, type Outcome } from './bench-report.ts'
@@ -152,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
     scenes: measured.scenes,
     firstFrames: measured.firstFrames,
     steps: measured.steps,
+    speaker: measured.speaker,
     memory: measured.memory,
     pdf,
     sim,
@@ -165,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
   return options.strict && failed.length > 0 ? BENCH_EXIT.budgets : BENCH_EXIT.ok
 }
 
-type Browsed = Pick<BenchReport, 'firstSlide' | 'scenes' | 'firstFrames' | 'steps' | 'memory'> & { chromium: string }
+type Browsed = Pick<BenchReport, 'firstSlide' | 'scenes' | 'firstFrames' | 'steps' | 'speaker' | 'memory'> & { chromium: string }
 
 /** Everything measured in Chromium, one measurement after another in one browser. */
 async function browserMeasurements(executablePath: string, dist: string, plain: Outcome<{ dist: string; bundle: BundleReport }>, reps: (typeof REPS)['full'], warnings: string[]): Promise<Browsed> {
@@ -203,8 +204,9 @@ async function browserMeasurements(executablePath: string, dist: string, plain: 
     const scenes = await attempt('per-scene render cost', () => measureScenes(b, deckServer.url, reps.renders, warnings, progress))
     const firstFrames = await attempt('first frame per scene kind', async () => measureFirstFrames(b, deckServer.url, await listHosts(b, deckServer.url, warnings), warnings, progress))
     const steps = await attempt('step latency', () => measureStepLatency(b, deckServer.url, warnings, progress))
+    const speaker = await attempt('speaker view', () => measureSpeakerView(b, deckServer.url, warnings, progress))
     const memory = await attempt('memory', () => measureMemory(b, deckServer.url, reps.passes, warnings, progress))
-    return { chromium: `Chromium ${b.version()}`, firstSlide, scenes, firstFrames, steps, memory }
+    return { chromium: `Chromium ${b.version()}`, firstSlide, scenes, firstFrames, steps, speaker, memory }
   } finally {
     await browser?.close().catch(() => {})
     for (const s of servers) await s.close().catch(() => {})
