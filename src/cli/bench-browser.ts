@@ -16,6 +16,7 @@
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Frame, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS } from './chromium.ts'
 import { summarize } from './bench-stats.ts'
+import { heapBreakdown, type HeapBreakdown } from './bench-heap.ts'
 import type { FirstFrameResult, FirstSlideSide, MemoryPoint, MemoryResult, RendererMemory, SceneResult, SpeakerViewResult, StepLatencyResult, StepSample } from './bench-report.ts'
 
 export const VIEWPORT = { width: 1280, height: 720 } as const
@@ -476,6 +477,21 @@ export async function measureSpeakerView(browser: Browser, url: string, errors: 
 // ---------------------------------------------------------------------------------------------
 // Memory over repeated passes
 
+/** A heap snapshot of the page (it collects garbage first), summed by kind of memory. */
+async function heapSnapshot(cdp: CDPSession): Promise<HeapBreakdown> {
+  const chunks: string[] = []
+  const onChunk = (e: { chunk: string }): void => {
+    chunks.push(e.chunk)
+  }
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  try {
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  } finally {
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  }
+  return heapBreakdown(chunks.join(''))
+}
+
 /**
  * Baseline: after visiting the first scene slide and returning to slide 0. Then `passes` full
  * passes (Reveal.next() to the end, each scene step waited for until drawn; Reveal.slide(0, 0)),
@@ -500,7 +516,7 @@ export async function measureMemory(browser: Browser, url: string, passes: numbe
       await cdp.send('HeapProfiler.collectGarbage')
       const heap = await cdp.send('Runtime.getHeapUsage')
       const renderer = (await o.page.evaluate(() => window.deckDebug?.scenes.memory() ?? null)) as RendererMemory | null
-      return { passes: n, heapUsed: heap.usedSize, renderer }
+      return { passes: n, heapUsed: heap.usedSize, heap: await heapSnapshot(cdp), renderer }
     }
     const points: MemoryPoint[] = [await point(0)]
     const passMs: number[] = []
@@ -536,6 +552,7 @@ export async function measureMemory(browser: Browser, url: string, passes: numbe
       points,
       passMs,
       heapGrowth: (last.heapUsed - one.heapUsed) / one.heapUsed,
+      objectsGrowth: (last.heap.objects - one.heap.objects) / one.heap.objects,
       rendererBackToBaseline: points.every((p) => same(p.renderer, base.renderer)),
     }
   } finally {

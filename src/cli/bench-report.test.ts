@@ -56,12 +56,13 @@ function passing(): Omit<BenchReport, 'budgets'> {
       status: 'ok',
       result: {
         points: [
-          { passes: 0, heapUsed: 4_000_000, renderer: { geometries: 0, textures: 1, programs: 0 } },
-          { passes: 1, heapUsed: 10_000_000, renderer: { geometries: 0, textures: 1, programs: 0 } },
-          { passes: 10, heapUsed: 10_500_000, renderer: { geometries: 0, textures: 1, programs: 0 } },
+          { passes: 0, heapUsed: 4_000_000, heap: { objects: 1_500_000, code: 1_000_000, native: 500_000, other: 1_000_000 }, renderer: { geometries: 0, textures: 1, programs: 0 } },
+          { passes: 1, heapUsed: 10_000_000, heap: { objects: 4_000_000, code: 3_000_000, native: 1_000_000, other: 2_000_000 }, renderer: { geometries: 0, textures: 1, programs: 0 } },
+          { passes: 10, heapUsed: 10_500_000, heap: { objects: 4_010_000, code: 3_400_000, native: 1_090_000, other: 2_000_000 }, renderer: { geometries: 0, textures: 1, programs: 0 } },
         ],
         passMs: [19_000, 18_000],
         heapGrowth: 0.05,
+        objectsGrowth: 0.0025,
         rendererBackToBaseline: true,
       },
     },
@@ -192,6 +193,7 @@ describe('formatReport', () => {
     expect(text).toContain('skip  full-deck PDF export')
     expect(text).toContain('10 pass, 0 fail, 1 skipped')
     expect(text).toContain('1.18×')
+    expect(text).toContain('JS objects alone (heap snapshots; what a leak grows), pass 1 → 10: +0.3%')
     expect(text).toContain('1 step(s) compiled a new shader program before data-ready: median 140.0 ms (p95 140.0 ms) vs 12.0 ms')
   })
 })

@@ -5,6 +5,7 @@
  * Sizes: 1 KB = 1000 bytes (gzip, zlib level 9). Times: milliseconds unless named in seconds.
  */
 import type { BundleReport } from './bench-bundle.ts'
+import type { HeapBreakdown } from './bench-heap.ts'
 import { median, percentile, type Summary } from './bench-stats.ts'
 
 /** A measured section, or why it is missing ('skipped': on purpose or a tool is absent; 'error': it broke). */
@@ -110,6 +111,8 @@ export interface MemoryPoint {
   /** Passes done so far (0 = baseline). */
   passes: number
   heapUsed: number
+  /** The same moment's heap snapshot, by kind: JS objects, V8's code, the browser's native objects. */
+  heap: HeapBreakdown
   renderer: RendererMemory | null
 }
 
@@ -119,6 +122,11 @@ export interface MemoryResult {
   passMs: number[]
   /** (heap after the last pass − heap after the first) / heap after the first. */
   heapGrowth: number
+  /**
+   * The same for the JS objects alone (heap snapshots): what a leak grows. The whole heap also
+   * grows while V8 compiles optimised code for what runs every pass.
+   */
+  objectsGrowth: number
   /** Renderer geometries and textures after every pass equal the baseline's. */
   rendererBackToBaseline: boolean
 }
@@ -256,7 +264,7 @@ export function evaluateBudgets(r: Omit<BenchReport, 'budgets'>): BudgetResult[]
     judge(r.memory, { id: 'heap-growth', label: 'JS heap growth, pass 1 → last', limit: `≤ ${BUDGETS.heapGrowth * 100}%` }, (m) => {
       const first = m.points.find((p) => p.passes === 1)
       const last = m.points.at(-1)
-      return { value: `${pct(m.heapGrowth)} (${mb(first?.heapUsed ?? Number.NaN)} → ${mb(last?.heapUsed ?? Number.NaN)}, ${last?.passes ?? 0} passes)`, pass: m.heapGrowth <= BUDGETS.heapGrowth }
+      return { value: `${pct(m.heapGrowth)} (${mb(first?.heapUsed ?? Number.NaN)} → ${mb(last?.heapUsed ?? Number.NaN)}, ${last?.passes ?? 0} passes; JS objects ${pct(m.objectsGrowth)})`, pass: m.heapGrowth <= BUDGETS.heapGrowth }
     }),
     judge(r.memory, { id: 'renderer-memory', label: 'renderer memory back to baseline', limit: 'geometries, textures = baseline' }, (m) => {
       const fmt = (x: RendererMemory | null): string => (x ? `${plural(x.geometries, 'geometry', 'geometries')}, ${plural(x.textures, 'texture', 'textures')}` : 'no renderer')
@@ -398,14 +406,14 @@ export function formatReport(r: BenchReport): string {
 
   out.push(
     section('\nMemory (full passes through every slide and step, reduced motion; after GC)', r.memory, (mem) => {
-      const rows = [['after', 'JS heap', 'geometries', 'textures', 'programs']]
+      const rows = [['after', 'JS heap', 'JS objects', 'V8 code', 'native', 'geometries', 'textures', 'programs']]
       const lastPass = mem.points.at(-1)?.passes ?? 0
       const shownPasses = new Set([0, 1, Math.ceil(lastPass / 2), lastPass])
-      for (const p of mem.points.filter((x) => shownPasses.has(x.passes))) rows.push([p.passes === 0 ? 'baseline' : `${p.passes} pass${p.passes > 1 ? 'es' : ''}`, mb(p.heapUsed), String(p.renderer?.geometries ?? '–'), String(p.renderer?.textures ?? '–'), String(p.renderer?.programs ?? '–')])
+      for (const p of mem.points.filter((x) => shownPasses.has(x.passes))) rows.push([p.passes === 0 ? 'baseline' : `${p.passes} pass${p.passes > 1 ? 'es' : ''}`, mb(p.heapUsed), mb(p.heap.objects), mb(p.heap.code), mb(p.heap.native), String(p.renderer?.geometries ?? '–'), String(p.renderer?.textures ?? '–'), String(p.renderer?.programs ?? '–')])
       const passMedian = median(mem.passMs)
       const mid = mem.points.find((p) => p.passes === Math.ceil(lastPass / 2))
       const tail = mid && lastPass > 1 && mid.passes < lastPass ? `, pass ${mid.passes} → ${lastPass}: ${pct((mem.points.at(-1)!.heapUsed - mid.heapUsed) / mid.heapUsed)} (a leak grows every pass; warm-up flattens)` : ''
-      return `${columns(rows)}\n  heap growth pass 1 → ${lastPass}: ${pct(mem.heapGrowth)}${tail}\n  a pass takes ${(passMedian / 1000).toFixed(1)} s (median)`
+      return `${columns(rows)}\n  heap growth pass 1 → ${lastPass}: ${pct(mem.heapGrowth)}${tail}\n  JS objects alone (heap snapshots; what a leak grows), pass 1 → ${lastPass}: ${pct(mem.objectsGrowth)}\n  a pass takes ${(passMedian / 1000).toFixed(1)} s (median)`
     }),
   )
 
