@@ -6,7 +6,7 @@
  * scripted picture exactly. No console errors; the scene stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, hostState, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { capScenario } from '../src/sim/cap/scenarios.ts'
 
@@ -18,37 +18,10 @@ afterEach(async () => {
 
 const scenario = capScenario.create(7)
 
-/** The CAP scene slides, with their step names. */
-async function capSlides(d: DeckPage): Promise<{ h: number; v: number; steps: string[] }[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="cap"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return { h: idx.h, v: idx.v ?? 0, steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
-    }),
-  )
-}
-
-interface HostState {
-  step: string
-  narration: string
-  live: string | undefined
-  labels: string[]
-}
-
-async function hostState(d: DeckPage): Promise<HostState> {
-  await d.page.waitForFunction(() => window.Reveal!.getCurrentSlide()?.querySelector<HTMLElement>('[data-scene]')?.dataset.ready === 'true')
-  return d.page.evaluate(() => {
-    const host = window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!
-    const labels = [...host.querySelectorAll<HTMLElement>('.scene-labels .scene-label')].filter((e) => e.style.display !== 'none').map((e) => [...e.children].map((c) => c.textContent).join(' | ') || (e.textContent ?? ''))
-    return { step: host.dataset.step ?? '', narration: host.querySelector('[role="status"]')?.textContent ?? '', live: host.dataset.live, labels }
-  })
-}
-
 /** Open the deck at the CAP story slide, at fragment `f` (-1: before the first step). */
 async function openAt(f: number): Promise<DeckPage> {
   const d = await openDeck()
-  const [s] = await capSlides(d)
+  const [s] = await sceneSlides(d, 'cap')
   expect(s, 'a slide with <Scene kind="cap">').toBeDefined()
   await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
   await hostState(d)
@@ -79,7 +52,7 @@ async function replicaOnScreen(d: DeckPage, id: number): Promise<{ x: number; y:
 describe('CAP scene', () => {
   it('shows every checkpoint: its step, its narration, its values and replies, a new picture', async () => {
     deck = await openAt(-1)
-    const [s] = await capSlides(deck)
+    const [s] = await sceneSlides(deck, 'cap')
     expect(s!.steps).toEqual(['healthy', 'partition', 'cp', 'ap', 'heal'])
     const expectLabels: Record<string, string[]> = {
       healthy: ['balance = 100', 'write 100 ✓ ok', 'CP mode'],

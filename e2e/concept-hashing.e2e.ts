@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { InstancedMesh, Mesh, Object3D } from 'three'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, type DeckPage } from './harness.ts'
 import { difference, sceneShot } from './pixels.ts'
 import { hashingScenarios, type HashingSnapshot } from '../src/sim/hashing/index.ts'
 
@@ -28,22 +28,6 @@ interface Host {
   narration: string
   labels: string
   live: string | undefined
-}
-
-/** The hashing slides, in deck order: where each is and which scenario it shows. */
-async function hashingSlides(d: DeckPage): Promise<{ h: number; v: number; scenario: string; steps: string[] }[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="hashing"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return {
-        h: idx.h,
-        v: idx.v ?? 0,
-        scenario: host.dataset.scenario ?? '',
-        steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? ''),
-      }
-    }),
-  )
 }
 
 async function host(d: DeckPage): Promise<Host> {
@@ -132,7 +116,7 @@ async function act(d: DeckPage, what: () => Promise<void>): Promise<Host> {
 describe('consistent hashing slides', () => {
   it('show each checkpoint: step, narration from describe(), the snapshot’s numbers and a new picture', async () => {
     deck = await openDeck()
-    const slides = await hashingSlides(deck)
+    const slides = await sceneSlides(deck, 'hashing')
     expect(slides.map((s) => s.scenario)).toEqual(['mod-n', 'ring', 'add-server', 'remove-server', 'virtual-nodes'])
     for (const s of slides) {
       const sc = scenario(s.scenario)
@@ -159,7 +143,7 @@ describe('consistent hashing slides', () => {
 
   it('what-if on the ring: A adds a server, a click on a bar removes one, V cycles the tokens, R restores', async () => {
     deck = await openDeck()
-    const s = (await hashingSlides(deck)).find((x) => x.scenario === 'add-server')!
+    const s = (await sceneSlides(deck, 'hashing')).find((x) => x.scenario === 'add-server')!
     await go(deck, s.h, s.v, s.steps.indexOf('moved'))
     const scripted = await host(deck)
     expect(scripted.step).toBe('moved')
@@ -213,7 +197,7 @@ describe('consistent hashing slides', () => {
 
   it('what-if on key mod N: A opens a bucket and reshuffles, a click on a bucket removes it, R restores', async () => {
     deck = await openDeck()
-    const s = (await hashingSlides(deck)).find((x) => x.scenario === 'mod-n')!
+    const s = (await sceneSlides(deck, 'hashing')).find((x) => x.scenario === 'mod-n')!
     await go(deck, s.h, s.v, s.steps.indexOf('reshuffle'))
     const scripted = await host(deck)
     const before = await sceneShot(deck.page)
@@ -241,7 +225,7 @@ describe('consistent hashing slides', () => {
 
   it('what-if on the ring slide: the key walks again to its new owner; a click on a token removes that server', async () => {
     deck = await openDeck()
-    const s = (await hashingSlides(deck)).find((x) => x.scenario === 'ring')!
+    const s = (await sceneSlides(deck, 'hashing')).find((x) => x.scenario === 'ring')!
     await go(deck, s.h, s.v, s.steps.indexOf('owner'))
     const scripted = await host(deck)
     const before = await sceneShot(deck.page)

@@ -9,7 +9,7 @@
  * its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, type DeckPage, type SceneSlide } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { loadBalancingScenarios } from '../src/sim/load-balancing/scenarios.ts'
 
@@ -20,23 +20,6 @@ afterEach(async () => {
 })
 
 const scenarios = Object.fromEntries(loadBalancingScenarios.map((f) => [f.name, f.create(7)]))
-
-interface SceneSlide {
-  h: number
-  v: number
-  scenario: string
-  steps: string[]
-}
-
-async function lbSlides(d: DeckPage): Promise<SceneSlide[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="load-balancing"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return { h: idx.h, v: idx.v ?? 0, scenario: host.dataset.scenario ?? '', steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
-    }),
-  )
-}
 
 interface HostState {
   step: string
@@ -68,7 +51,7 @@ async function go(d: DeckPage, s: SceneSlide, f: number): Promise<void> {
 
 async function openAt(scenario: string, f: number): Promise<DeckPage> {
   const d = await openDeck()
-  const s = (await lbSlides(d)).find((x) => x.scenario === scenario)
+  const s = (await sceneSlides(d, 'load-balancing')).find((x) => x.scenario === scenario)
   expect(s, `a slide with <Scene kind="load-balancing" scenario="${scenario}">`).toBeDefined()
   await go(d, s!, f)
   return d
@@ -144,7 +127,7 @@ const EXPECT: Record<string, Record<string, { labels: string[]; picks?: string }
 describe('load-balancing scenes', () => {
   it('has the five story slides, each step with its checkpoint, narration, labels, picks and a new picture', async () => {
     deck = await openDeck()
-    const slides = await lbSlides(deck)
+    const slides = await sceneSlides(deck, 'load-balancing')
     expect(Object.fromEntries(slides.map((s) => [s.scenario, s.steps]))).toEqual({
       'round-robin': ['requests', 'rotate'],
       'least-connections': ['long-lived', 'least'],
@@ -191,7 +174,7 @@ describe('load-balancing scenes', () => {
 
   it('stays within budget: ≤ 50k triangles and ≤ 150 draw calls on every slide', async () => {
     deck = await openDeck()
-    for (const s of await lbSlides(deck)) {
+    for (const s of await sceneSlides(deck, 'load-balancing')) {
       await go(deck, s, s.steps.length - 1)
       const info = await deck.page.evaluate(() => {
         const stage = window.deckDebug!.scenes.currentStage!

@@ -7,7 +7,7 @@
  * exactly. No console errors; the scene stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, type DeckPage, type SceneSlide } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { meshScenarios } from '../src/sim/mesh/scenarios.ts'
 
@@ -18,24 +18,6 @@ afterEach(async () => {
 })
 
 const scenarios = Object.fromEntries(meshScenarios.map((f) => [f.name, f.create(7)]))
-
-interface SceneSlide {
-  h: number
-  v: number
-  scenario: string
-  steps: string[]
-}
-
-/** The mesh scene slides, with their scenario and step names. */
-async function meshSlides(d: DeckPage): Promise<SceneSlide[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="mesh"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return { h: idx.h, v: idx.v ?? 0, scenario: host.dataset.scenario ?? '', steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
-    }),
-  )
-}
 
 interface HostState {
   step: string
@@ -61,7 +43,7 @@ async function go(d: DeckPage, s: SceneSlide, f: number): Promise<void> {
 /** Open the deck at the slide of `scenario`, at fragment `f` (-1: before the first step). */
 async function openAt(scenario: string, f: number): Promise<DeckPage> {
   const d = await openDeck()
-  const s = (await meshSlides(d)).find((x) => x.scenario === scenario)
+  const s = (await sceneSlides(d, 'mesh')).find((x) => x.scenario === scenario)
   expect(s, `a slide with <Scene kind="mesh" scenario="${scenario}">`).toBeDefined()
   await go(d, s!, f)
   return d
@@ -136,7 +118,7 @@ const EXPECT_LABELS: Record<string, Record<string, string[]>> = {
 describe('service mesh scenes', () => {
   it('has the four story slides, each step with its checkpoint, narration, labels and a new picture', async () => {
     deck = await openDeck()
-    const slides = await meshSlides(deck)
+    const slides = await sceneSlides(deck, 'mesh')
     expect(Object.fromEntries(slides.map((s) => [s.scenario, s.steps]))).toEqual({
       mtls: ['handshake', 'rotate', 'intruder'],
       retries: ['failure', 'retry-1', 'retry-2', 'recovered'],
@@ -171,7 +153,7 @@ describe('service mesh scenes', () => {
 
   it('stays within budget: ≤ 50k triangles and ≤ 150 draw calls on its busiest steps', async () => {
     deck = await openDeck()
-    for (const s of await meshSlides(deck)) {
+    for (const s of await sceneSlides(deck, 'mesh')) {
       await go(deck, s, s.steps.length - 1)
       const info = await deck.page.evaluate(() => {
         const stage = window.deckDebug!.scenes.currentStage!

@@ -7,7 +7,7 @@
  * scripted picture exactly. No console errors.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { logsScenario, metricsScenario, tracesScenario } from '../src/sim/observability/scenarios.ts'
 
@@ -19,23 +19,6 @@ afterEach(async () => {
 
 const scenarios = { logs: logsScenario.create(7), metrics: metricsScenario.create(7), traces: tracesScenario.create(7) }
 type Name = keyof typeof scenarios
-
-interface SceneSlide {
-  h: number
-  v: number
-  scenario: string
-  steps: string[]
-}
-
-async function sceneSlides(d: DeckPage): Promise<SceneSlide[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="observability"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return { h: idx.h, v: idx.v ?? 0, scenario: host.dataset.scenario ?? '', steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
-    }),
-  )
-}
 
 interface HostState {
   step: string
@@ -56,7 +39,7 @@ async function hostState(d: DeckPage): Promise<HostState> {
 /** Open the deck at the slide of `scenario`, at fragment `f` (-1: before the first step). */
 async function openAt(scenario: Name, f: number): Promise<DeckPage> {
   const d = await openDeck()
-  const s = (await sceneSlides(d)).find((x) => x.scenario === scenario)
+  const s = (await sceneSlides(d, 'observability')).find((x) => x.scenario === scenario)
   expect(s, `a slide with <Scene kind="observability" scenario="${scenario}">`).toBeDefined()
   await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
   await hostState(d)
@@ -139,7 +122,7 @@ describe('observability scenes', () => {
     it(`${name}: every checkpoint has its step, narration, labels and its own picture, within budget`, async () => {
       const sc = scenarios[name]
       deck = await openAt(name, -1)
-      const slide = (await sceneSlides(deck)).find((x) => x.scenario === name)!
+      const slide = (await sceneSlides(deck, 'observability')).find((x) => x.scenario === name)!
       expect(slide.steps).toEqual(sc.checkpoints.slice(1))
       let st = await hostState(deck)
       expect(st.step).toBe('')

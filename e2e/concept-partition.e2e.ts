@@ -8,7 +8,7 @@
  * scene stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, hostState, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { partitionScenarios } from '../src/sim/partition/scenarios.ts'
 import type { PartitionSnapshot } from '../src/sim/partition/snapshot.ts'
@@ -23,46 +23,10 @@ afterEach(async () => {
 const scenarios = new Map(partitionScenarios.map((f) => [f.name, f.create(7) as Scenario<PartitionSnapshot>]))
 const narrationAt = (name: string, step: string): string => scenarios.get(name)!.describe(scenarios.get(name)!.stateAt(step))
 
-interface SceneSlide {
-  h: number
-  v: number
-  scenario: string
-  steps: string[]
-}
-
-async function partitionSlides(d: DeckPage): Promise<SceneSlide[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="partition"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return { h: idx.h, v: idx.v ?? 0, scenario: host.dataset.scenario ?? '', steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
-    }),
-  )
-}
-
-interface HostState {
-  step: string
-  narration: string
-  live: string | undefined
-  /** Each visible label's text, its lines joined by " | ". */
-  labels: string[]
-}
-
-async function hostState(d: DeckPage): Promise<HostState> {
-  await d.page.waitForFunction(() => window.Reveal!.getCurrentSlide()?.querySelector<HTMLElement>('[data-scene]')?.dataset.ready === 'true')
-  return d.page.evaluate(() => {
-    const host = window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!
-    const labels = [...host.querySelectorAll<HTMLElement>('.scene-labels .scene-label')]
-      .filter((e) => e.style.display !== 'none')
-      .map((e) => [...e.children].map((c) => c.textContent).join(' | ') || (e.textContent ?? ''))
-    return { step: host.dataset.step ?? '', narration: host.querySelector('[role="status"]')?.textContent ?? '', live: host.dataset.live, labels }
-  })
-}
-
 /** Open the deck at the partition slide showing `scenario`, at fragment `f` (-1: before the first step). */
 async function openAt(scenario: string, f: number): Promise<DeckPage> {
   const d = await openDeck()
-  const s = (await partitionSlides(d)).find((x) => x.scenario === scenario)
+  const s = (await sceneSlides(d, 'partition')).find((x) => x.scenario === scenario)
   expect(s, `a slide with <Scene kind="partition" scenario="${scenario}">`).toBeDefined()
   await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
   await hostState(d)
@@ -140,7 +104,7 @@ const EXPECT_LABELS: Record<string, Record<string, string[]>> = {
 describe('partition scenes', () => {
   it('every slide shows every checkpoint: its step, its narration, its state on the labels, a new picture', async () => {
     deck = await openDeck()
-    const slides = await partitionSlides(deck)
+    const slides = await sceneSlides(deck, 'partition')
     expect(slides.map((s) => [s.scenario, s.steps])).toEqual([
       ['split-brain', ['partition', 'bounce', 'two-primaries', 'conflict']],
       ['fencing', ['partition', 'new-epoch', 'stale-rejected', 'stonith']],

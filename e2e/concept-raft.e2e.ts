@@ -8,7 +8,7 @@
  * stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, hostState, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { raftScenarios } from '../src/sim/raft/scenarios.ts'
 import type { RaftSnapshot } from '../src/sim/raft/types.ts'
@@ -29,46 +29,10 @@ const ELECTION_MS = 60_000
 const scenarios = new Map(raftScenarios.map((f) => [f.name, f.create(7) as Scenario<RaftSnapshot>]))
 const narrationAt = (name: string, step: string): string => scenarios.get(name)!.describe(scenarios.get(name)!.stateAt(step))
 
-interface SceneSlide {
-  h: number
-  v: number
-  scenario: string
-  steps: string[]
-}
-
-async function raftSlides(d: DeckPage): Promise<SceneSlide[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="raft"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return { h: idx.h, v: idx.v ?? 0, scenario: host.dataset.scenario ?? '', steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
-    }),
-  )
-}
-
-interface HostState {
-  step: string
-  narration: string
-  live: string | undefined
-  /** Each visible label's text, its lines joined by " | ". */
-  labels: string[]
-}
-
-async function hostState(d: DeckPage): Promise<HostState> {
-  await d.page.waitForFunction(() => window.Reveal!.getCurrentSlide()?.querySelector<HTMLElement>('[data-scene]')?.dataset.ready === 'true')
-  return d.page.evaluate(() => {
-    const host = window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!
-    const labels = [...host.querySelectorAll<HTMLElement>('.scene-labels .scene-label')]
-      .filter((e) => e.style.display !== 'none')
-      .map((e) => [...e.children].map((c) => c.textContent).join(' | ') || (e.textContent ?? ''))
-    return { step: host.dataset.step ?? '', narration: host.querySelector('[role="status"]')?.textContent ?? '', live: host.dataset.live, labels }
-  })
-}
-
 /** Open the deck at the Raft slide showing `scenario`, at fragment `f` (-1: before the first step). */
 async function openAt(scenario: string, f: number): Promise<DeckPage> {
   const d = await openDeck()
-  const s = (await raftSlides(d)).find((x) => x.scenario === scenario)
+  const s = (await sceneSlides(d, 'raft')).find((x) => x.scenario === scenario)
   expect(s, `a slide with <Scene kind="raft" scenario="${scenario}">`).toBeDefined()
   await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
   await hostState(d)
@@ -161,7 +125,7 @@ const EXPECT_LABELS: Record<string, Record<string, string[]>> = {
 describe('raft scenes', () => {
   it('every slide shows every checkpoint: its step, its narration, its state on the labels, a new picture', async () => {
     deck = await openDeck()
-    const slides = await raftSlides(deck)
+    const slides = await sceneSlides(deck, 'raft')
     expect(slides.map((s) => [s.scenario, s.steps])).toEqual([
       ['election', ['timeout', 'candidate', 'votes', 'leader', 'heartbeats']],
       ['replication', ['client-write', 'append', 'acks', 'commit', 'apply']],
@@ -220,7 +184,7 @@ describe('raft scenes', () => {
     // With motion allowed, the deck plays that transition: mid-way the picture is neither end.
     await deck.close()
     deck = await openDeck('', { reducedMotion: 'no-preference' })
-    const s = (await raftSlides(deck)).find((x) => x.scenario === 'replication')!
+    const s = (await sceneSlides(deck, 'raft')).find((x) => x.scenario === 'replication')!
     await deck.page.evaluate(([h, v]) => window.Reveal!.slide(h!, v!, 1), [s.h, s.v])
     await hostState(deck)
     await deck.page.keyboard.press('ArrowRight')

@@ -11,7 +11,7 @@
  * errors; the scene stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, hostState, type DeckPage, type HostState } from './harness.ts'
 import { difference, sceneShot } from './pixels.ts'
 import { streamingScenarios, type StreamingScenarioSnapshot } from '../src/sim/streaming/index.ts'
 import type { Scenario } from '../src/sim/scenario.ts'
@@ -33,46 +33,10 @@ const scenarios = new Map(streamingScenarios.map((f) => [f.name, f.create(7) as 
 const snapAt = (name: string, step: string): StreamingScenarioSnapshot => scenarios.get(name)!.stateAt(step)
 const narrationAt = (name: string, step: string): string => scenarios.get(name)!.describe(snapAt(name, step))
 
-interface SceneSlide {
-  h: number
-  v: number
-  scenario: string
-  steps: string[]
-}
-
-async function streamingSlides(d: DeckPage): Promise<SceneSlide[]> {
-  return d.page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('[data-scene="streaming"]')].map((host) => {
-      const slide = host.closest('section')!
-      const idx = window.Reveal!.getIndices(slide)
-      return { h: idx.h, v: idx.v ?? 0, scenario: host.dataset.scenario ?? '', steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
-    }),
-  )
-}
-
-interface HostState {
-  step: string
-  narration: string
-  live: string | undefined
-  /** Each visible label's text, its lines joined by " | ". */
-  labels: string[]
-}
-
-async function hostState(d: DeckPage): Promise<HostState> {
-  await d.page.waitForFunction(() => window.Reveal!.getCurrentSlide()?.querySelector<HTMLElement>('[data-scene]')?.dataset.ready === 'true')
-  return d.page.evaluate(() => {
-    const host = window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!
-    const labels = [...host.querySelectorAll<HTMLElement>('.scene-labels .scene-label')]
-      .filter((e) => e.style.display !== 'none')
-      .map((e) => [...e.children].map((c) => c.textContent).join(' | ') || (e.textContent ?? ''))
-    return { step: host.dataset.step ?? '', narration: host.querySelector('[role="status"]')?.textContent ?? '', live: host.dataset.live, labels }
-  })
-}
-
 /** Open the deck at the streaming slide showing `scenario`, at step `step` ('' before the first). */
 async function openAt(scenario: string, step: string): Promise<DeckPage> {
   const d = await openDeck()
-  const s = (await streamingSlides(d)).find((x) => x.scenario === scenario)
+  const s = (await sceneSlides(d, 'streaming')).find((x) => x.scenario === scenario)
   expect(s, `a slide with <Scene kind="streaming" scenario="${scenario}">`).toBeDefined()
   await d.page.evaluate(([h, v, f]) => window.Reveal!.slide(h!, v!, f!), [s!.h, s!.v, s!.steps.indexOf(step)])
   expect((await hostState(d)).step).toBe(step)
@@ -145,7 +109,7 @@ function expectedLabels(scenario: string, s: StreamingScenarioSnapshot): (string
 describe('streaming slides', () => {
   it('show each checkpoint: step, narration from describe(), the snapshot’s numbers and a new picture, within budget', async () => {
     deck = await openDeck()
-    const slides = await streamingSlides(deck)
+    const slides = await sceneSlides(deck, 'streaming')
     expect(slides.map((s) => s.scenario)).toEqual(['produce', 'consumer-groups', 'rebalance', 'delivery-guarantees', 'queue-vs-stream'])
     for (const s of slides) {
       const sc = scenarios.get(s.scenario)!

@@ -4,7 +4,7 @@
  * motion are covered in scenes.e2e.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, type DeckPage } from './harness.ts'
+import { loseAndRestoreContext, openDeck, type DeckPage } from './harness.ts'
 import { sceneShot, difference, stats } from './pixels.ts'
 
 let deck: DeckPage | undefined
@@ -31,17 +31,7 @@ describe('failures', { timeout: 600_000 }, () => {
     await ready(deck)
     await deck.page.waitForFunction(() => window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!.dataset.animating !== 'true')
     await deck.page.keyboard.press('ArrowRight')
-    await deck.page.evaluate(async () => {
-      const canvas = document.querySelector('canvas.scene-canvas') as HTMLCanvasElement
-      const ext = (canvas.getContext('webgl2') as WebGL2RenderingContext).getExtension('WEBGL_lose_context')!
-      const lost = new Promise((r) => canvas.addEventListener('webglcontextlost', r, { once: true }))
-      ext.loseContext()
-      await lost
-      await new Promise((r) => setTimeout(r, 300))
-      const restored = new Promise((r) => canvas.addEventListener('webglcontextrestored', r, { once: true }))
-      ext.restoreContext()
-      await restored
-    })
+    await loseAndRestoreContext(deck.page, 300)
     await deck.page.waitForFunction(() => window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!.dataset.animating === 'false', undefined, { timeout: 10_000 })
     await deck.page.waitForTimeout(100)
     const after = await sceneShot(deck.page)

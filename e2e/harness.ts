@@ -88,3 +88,61 @@ export function visibleSteps(page: Page): Promise<string[]> {
     return [...slide.querySelectorAll<HTMLElement>('.fragment[data-step].visible')].map((e) => e.dataset.step ?? '')
   })
 }
+
+/** A slide that holds a <Scene>: where it is, its scenario and its step names in reveal order. */
+export interface SceneSlide {
+  h: number
+  v: number
+  scenario: string
+  steps: string[]
+}
+
+/** Every slide with a <Scene kind={kind}>, in deck order. */
+export function sceneSlides(d: DeckPage, kind: string): Promise<SceneSlide[]> {
+  return d.page.evaluate((k) =>
+    [...document.querySelectorAll<HTMLElement>(`[data-scene="${k}"]`)].map((host) => {
+      const slide = host.closest('section')!
+      const idx = window.Reveal!.getIndices(slide)
+      return { h: idx.h, v: idx.v ?? 0, scenario: host.dataset.scenario ?? '', steps: [...slide.querySelectorAll<HTMLElement>('.fragment[data-step]')].map((e) => e.dataset.step ?? '') }
+    }),
+  kind)
+}
+
+export interface HostState {
+  step: string
+  narration: string
+  live: string | undefined
+  /** Each visible label's text, its lines joined by " | ". */
+  labels: string[]
+}
+
+/** What the current slide's scene shows, once its step is drawn (data-ready). */
+export async function hostState(d: DeckPage): Promise<HostState> {
+  await d.page.waitForFunction(() => window.Reveal!.getCurrentSlide()?.querySelector<HTMLElement>('[data-scene]')?.dataset.ready === 'true')
+  return d.page.evaluate(() => {
+    const host = window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!
+    const labels = [...host.querySelectorAll<HTMLElement>('.scene-labels .scene-label')]
+      .filter((e) => e.style.display !== 'none')
+      .map((e) => [...e.children].map((c) => c.textContent).join(' | ') || (e.textContent ?? ''))
+    return { step: host.dataset.step ?? '', narration: host.querySelector('[role="status"]')?.textContent ?? '', live: host.dataset.live, labels }
+  })
+}
+
+/**
+ * Lose the page's WebGL context (WEBGL_lose_context), wait `lostMs` and restore it; resolves once
+ * the canvas has heard webglcontextrestored. (Restoring is allowed only after the lost event has
+ * finished dispatching, so lostMs ≥ 0 always waits a task.)
+ */
+export function loseAndRestoreContext(page: Page, lostMs: number): Promise<void> {
+  return page.evaluate(async (ms) => {
+    const canvas = document.querySelector('canvas.scene-canvas') as HTMLCanvasElement
+    const ext = (canvas.getContext('webgl2') as WebGL2RenderingContext).getExtension('WEBGL_lose_context')!
+    const lost = new Promise((r) => canvas.addEventListener('webglcontextlost', r, { once: true }))
+    ext.loseContext()
+    await lost
+    await new Promise((r) => setTimeout(r, ms))
+    const restored = new Promise((r) => canvas.addEventListener('webglcontextrestored', r, { once: true }))
+    ext.restoreContext()
+    await restored
+  }, lostMs)
+}

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { chromium } from 'playwright-core'
-import { openDeck, deckUrl, type DeckPage } from './harness.ts'
+import { openDeck, deckUrl, loseAndRestoreContext, type DeckPage } from './harness.ts'
 import { stats, difference, sceneShot } from './pixels.ts'
 import { findChromium, CHROMIUM_ARGS } from '../src/cli/chromium.ts'
 
@@ -162,19 +162,8 @@ describe('3D scenes', { timeout: 600_000 }, () => {
     await go(deck, s!.h, s!.v, 2)
     await hostState(deck)
     const before = await sceneShot(deck.page)
-    await deck.page.evaluate(async () => {
-      const canvas = document.querySelector('canvas.scene-canvas') as HTMLCanvasElement
-      const ext = (canvas.getContext('webgl2') as WebGL2RenderingContext).getExtension('WEBGL_lose_context')!
-      const lost = new Promise((r) => canvas.addEventListener('webglcontextlost', r, { once: true }))
-      ext.loseContext()
-      await lost
-      // Restoring is allowed only once the lost event has finished dispatching.
-      await new Promise((r) => setTimeout(r, 0))
-      const restored = new Promise((r) => canvas.addEventListener('webglcontextrestored', r, { once: true }))
-      ext.restoreContext()
-      await restored
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
-    })
+    await loseAndRestoreContext(deck.page, 0)
+    await deck.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
     const after = await sceneShot(deck.page)
     expect(stats(after).colours).toBeGreaterThan(20)
     // The restored context draws the same state; SwiftShader antialiases edges a little
