@@ -41,7 +41,8 @@ function pick(rng: Random, slides: number[][]): Action {
     return { kind: 'jump', hash: f >= 0 ? `#/${h}/${v}/${f}` : `#/${h}/${v}` }
   }
   if (r < 0.72) return { kind: 'key', key: 'Escape' }
-  if (r < 0.75) return { kind: 'resize', width: rng.pick([1280, 1024, 800, 1600]), height: rng.pick([720, 600, 900]) }
+  // 400 px wide: reveal.js's scroll view (below 435 px), switched on and off mid-run.
+  if (r < 0.75) return { kind: 'resize', width: rng.pick([1280, 1024, 800, 1600, 400]), height: rng.pick([720, 600, 900]) }
   if (r < 0.8) return { kind: 'key', key: rng.pick(['p', 'w', 'r']) }
   if (r < 0.84) return { kind: 'click-scene' }
   if (r < 0.87) return { kind: 'key', key: 't' }
@@ -107,6 +108,8 @@ describe('navigation fuzzing', { timeout: 1_200_000 }, () => {
       }),
     )
     const done: string[] = []
+    // Actions taken while reveal.js was in its scroll view: the run must really go there.
+    let inScrollView = 0
     const fail = (why: string): never => {
       throw new Error(`${why}\nReplay: FUZZ_SEED=${SEED} FUZZ_ACTIONS=${done.length} (last actions: ${done.slice(-25).join(', ')})\nAll actions: ${done.join(', ')}`)
     }
@@ -146,10 +149,14 @@ describe('navigation fuzzing', { timeout: 1_200_000 }, () => {
       } catch {
         fail(`action ${i + 1} (${done[i]}): the deck did not settle within 15 s`)
       }
+      // isScrollView() exists at run time but is missing from reveal.js 6's types.
+      if (await deck.page.evaluate(() => (window.Reveal as unknown as { isScrollView(): boolean }).isScrollView())) inScrollView++
       const problems = await check(deck)
       if (problems.length) fail(`action ${i + 1} (${done[i]}): ${problems.join('; ')}`)
       if (deck.errors.length) fail(`action ${i + 1} (${done[i]}): console error: ${deck.errors.join(' | ')}`)
     }
     expect(done.length).toBe(ACTIONS)
+    if (ACTIONS >= 1000) expect(inScrollView, 'actions taken in the scroll view').toBeGreaterThan(0)
+    console.log(`fuzz: ${inScrollView} of ${ACTIONS} actions in reveal.js's scroll view`)
   })
 })
