@@ -6,9 +6,12 @@
  * scripted picture exactly. No console errors; the scene stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, sceneSlides, hostState, type DeckPage } from './harness.ts'
+import { sceneSlides, hostState, waitForNarration, openScene, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { capScenario } from '../src/sim/cap/scenarios.ts'
+
+/** How long a live run may take to reach a narration. */
+const NARRATION_MS = 15_000
 
 let deck: DeckPage | undefined
 afterEach(async () => {
@@ -17,22 +20,6 @@ afterEach(async () => {
 })
 
 const scenario = capScenario.create(7)
-
-/** Open the deck at the CAP story slide, at fragment `f` (-1: before the first step). */
-async function openAt(f: number): Promise<DeckPage> {
-  const d = await openDeck()
-  const [s] = await sceneSlides(d, 'cap')
-  expect(s, 'a slide with <Scene kind="cap">').toBeDefined()
-  await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
-  await hostState(d)
-  return d
-}
-
-async function waitForNarration(d: DeckPage, pattern: RegExp, timeout = 15_000): Promise<string> {
-  const source = pattern.source
-  await d.page.waitForFunction((src) => new RegExp(src).test(window.Reveal!.getCurrentSlide()?.querySelector('[data-scene] [role="status"]')?.textContent ?? ''), source, { timeout })
-  return (await hostState(d)).narration
-}
 
 async function waitForLabel(d: DeckPage, text: string, timeout = 15_000): Promise<void> {
   await d.page.waitForFunction((t) => [...(window.Reveal!.getCurrentSlide()?.querySelectorAll<HTMLElement>('[data-scene] .scene-labels .scene-label') ?? [])].some((e) => e.style.display !== 'none' && (e.textContent ?? '').includes(t)), text, { timeout })
@@ -51,7 +38,7 @@ async function replicaOnScreen(d: DeckPage, id: number): Promise<{ x: number; y:
 
 describe('CAP scene', () => {
   it('shows every checkpoint: its step, its narration, its values and replies, a new picture', async () => {
-    deck = await openAt(-1)
+    deck = await openScene('cap', null, -1)
     const [s] = await sceneSlides(deck, 'cap')
     expect(s!.steps).toEqual(['healthy', 'partition', 'cp', 'ap', 'heal'])
     const expectLabels: Record<string, string[]> = {
@@ -83,7 +70,7 @@ describe('CAP scene', () => {
   })
 
   it('stays within budget: ≤ 50k triangles and ≤ 150 draw calls on its busiest step', async () => {
-    deck = await openAt(2)
+    deck = await openScene('cap', null, 2)
     const info = await deck.page.evaluate(() => {
       const stage = window.deckDebug!.scenes.currentStage!
       stage.draw()
@@ -95,17 +82,17 @@ describe('CAP scene', () => {
   })
 
   it('P splits a healthy store and heals it again; R restores the scripted picture exactly', async () => {
-    deck = await openAt(0)
+    deck = await openScene('cap', null, 0)
     const before = await sceneShot(deck.page)
     expect((await hostState(deck)).labels.join('\n')).not.toContain('cut off')
     await deck.page.keyboard.press('p')
-    const split = await waitForNarration(deck, /A partition splits the replicas into \{0, 1\} and \{2\}/)
+    const split = await waitForNarration(deck, /A partition splits the replicas into \{0, 1\} and \{2\}/, NARRATION_MS)
     expect(split).toMatch(/the network is split into \{0, 1\} and \{2\}/)
     await waitForLabel(deck, 'cut off: no majority')
     expect((await hostState(deck)).live).toBe('true')
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await deck.page.keyboard.press('p')
-    await waitForNarration(deck, /The partition heals/)
+    await waitForNarration(deck, /The partition heals/, NARRATION_MS)
     await deck.page.keyboard.press('r')
     await deck.page.waitForFunction(() => window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!.dataset.live === undefined)
     const st = await hostState(deck)
@@ -117,26 +104,26 @@ describe('CAP scene', () => {
   })
 
   it('W in CP mode is refused at the minority after the quorum timeout; after M the same write is accepted and the sides diverge', async () => {
-    deck = await openAt(1)
+    deck = await openScene('cap', null, 1)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('w')
-    const said = await waitForNarration(deck, /A client writes balance = 110 at replica 2, on the minority side/)
+    const said = await waitForNarration(deck, /A client writes balance = 110 at replica 2, on the minority side/, NARRATION_MS)
     expect(said).toMatch(/CP mode/)
     await waitForLabel(deck, 'write 110 … waiting')
     // 100 simulated ms of quorum timeout at 30 simulated ms per second: about 3.3 s, longer when
     // SwiftShader's frame rate drops under load (the stage caps each frame's step at 100 ms).
     await waitForLabel(deck, 'write 110 ✗ no quorum', 45_000)
-    await waitForNarration(deck, /Node 2 cannot reach a majority and refuses reads and writes with a "no quorum" error/)
+    await waitForNarration(deck, /Node 2 cannot reach a majority and refuses reads and writes with a "no quorum" error/, NARRATION_MS)
     expect((await hostState(deck)).labels.join('\n')).toContain('balance = 100 | cut off: no majority')
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.001)
 
     await deck.page.keyboard.press('m')
-    await waitForNarration(deck, /Switched to AP mode/)
+    await waitForNarration(deck, /Switched to AP mode/, NARRATION_MS)
     await waitForLabel(deck, 'AP mode')
     await deck.page.keyboard.press('w')
     await waitForLabel(deck, 'write 110 ✓ ok')
     await waitForLabel(deck, 'balance = 110')
-    await waitForNarration(deck, /^AP mode: the network is split.*node 2 holds balance = 110/)
+    await waitForNarration(deck, /^AP mode: the network is split.*node 2 holds balance = 110/, NARRATION_MS)
     const labels = (await hostState(deck)).labels.join('\n')
     expect(labels).toContain('balance = 120')
 
@@ -149,16 +136,16 @@ describe('CAP scene', () => {
   })
 
   it('clicking a replica cuts it off, clicking it again reconnects it; R restores the picture', async () => {
-    deck = await openAt(0)
+    deck = await openScene('cap', null, 0)
     const before = await sceneShot(deck.page)
     const at = await replicaOnScreen(deck, 1)
     await deck.page.mouse.click(at.x, at.y)
-    await waitForNarration(deck, /Replica 1 is cut off from the others/)
-    await waitForNarration(deck, /the network is split into \{0, 2\} and \{1\}/)
+    await waitForNarration(deck, /Replica 1 is cut off from the others/, NARRATION_MS)
+    await waitForNarration(deck, /the network is split into \{0, 2\} and \{1\}/, NARRATION_MS)
     await waitForLabel(deck, 'cut off: no majority')
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await deck.page.mouse.click(at.x, at.y)
-    await waitForNarration(deck, /Replica 1 is reconnected/)
+    await waitForNarration(deck, /Replica 1 is reconnected/, NARRATION_MS)
     await deck.page.keyboard.press('r')
     await deck.page.waitForFunction(() => window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!.dataset.live === undefined)
     await deck.page.waitForTimeout(900)
@@ -167,9 +154,9 @@ describe('CAP scene', () => {
   })
 
   it('a step change leaves the live run and shows the script again', async () => {
-    deck = await openAt(2)
+    deck = await openScene('cap', null, 2)
     await deck.page.keyboard.press('m')
-    await waitForNarration(deck, /Switched to AP mode/)
+    await waitForNarration(deck, /Switched to AP mode/, NARRATION_MS)
     await deck.page.keyboard.press('ArrowRight')
     const st = await hostState(deck)
     expect(st.step).toBe('ap')

@@ -9,9 +9,12 @@
  * its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, sceneSlides, type DeckPage, type SceneSlide } from './harness.ts'
+import { openDeck, sceneSlides, waitForNarration, openScene, type DeckPage, type SceneSlide } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { loadBalancingScenarios } from '../src/sim/load-balancing/scenarios.ts'
+
+/** How long a live run may take to reach a narration. */
+const NARRATION_MS = 15_000
 
 let deck: DeckPage | undefined
 afterEach(async () => {
@@ -47,19 +50,6 @@ const hasLabel = (labels: readonly string[], spec: string): boolean => labels.so
 async function go(d: DeckPage, s: SceneSlide, f: number): Promise<void> {
   await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s.h, s.v, f])
   await hostState(d)
-}
-
-async function openAt(scenario: string, f: number): Promise<DeckPage> {
-  const d = await openDeck()
-  const s = (await sceneSlides(d, 'load-balancing')).find((x) => x.scenario === scenario)
-  expect(s, `a slide with <Scene kind="load-balancing" scenario="${scenario}">`).toBeDefined()
-  await go(d, s!, f)
-  return d
-}
-
-async function waitForNarration(d: DeckPage, pattern: RegExp, timeout = 15_000): Promise<string> {
-  await d.page.waitForFunction((src) => new RegExp(src).test(window.Reveal!.getCurrentSlide()?.querySelector('[data-scene] [role="status"]')?.textContent ?? ''), pattern.source, { timeout })
-  return (await hostState(d)).narration
 }
 
 /** Wait until one label on show holds every part of `spec` ("backend a|5 served"). */
@@ -165,7 +155,7 @@ describe('load-balancing scenes', () => {
   })
 
   it('health checks: after the ejection no b among the last picks; after the restore b is picked again', async () => {
-    deck = await openAt('health-check', 1)
+    deck = await openScene('load-balancing', 'health-check', 1)
     const ejected = picksOf(await hostState(deck)).split(' ')
     expect(ejected.slice(-6)).not.toContain('b')
     await deck.page.keyboard.press('ArrowRight')
@@ -188,16 +178,16 @@ describe('load-balancing scenes', () => {
   })
 
   it('round robin: W sends a burst spread a, b, c; a click crashes b and its requests time out; R restores', async () => {
-    deck = await openAt('round-robin', 1)
+    deck = await openScene('load-balancing', 'round-robin', 1)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /^The clients send a burst of 6 requests\./)
+    await waitForNarration(deck, /^The clients send a burst of 6 requests\./, NARRATION_MS)
     expect((await hostState(deck)).live).toBe('true')
     for (const b of ['a', 'b', 'c']) await waitForLabel(deck, `backend ${b}|5 served · 0 open`)
     expect(picksOf(await hostState(deck))).toBe('a b c a b c a b c a b c')
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.002)
     await clickBackend(deck, 'b')
-    await waitForNarration(deck, /^Backend b crashed; this balancer has no health checks, so b keeps its turn and those requests time out\./)
+    await waitForNarration(deck, /^Backend b crashed; this balancer has no health checks, so b keeps its turn and those requests time out\./, NARRATION_MS)
     await waitForLabel(deck, 'backend b|down: requests time out')
     await deck.page.keyboard.press('w')
     // b's turn comes round: its request times out (a second of simulated time) and counts as failed.
@@ -208,31 +198,31 @@ describe('load-balancing scenes', () => {
   })
 
   it('least connections: C opens long-lived connections, one more on each backend, and they stay open; R restores', async () => {
-    deck = await openAt('least-connections', 1)
+    deck = await openScene('load-balancing', 'least-connections', 1)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('c')
-    await waitForNarration(deck, /^3 clients open long-lived connections \(WebSockets, say\) that stay open\./)
+    await waitForNarration(deck, /^3 clients open long-lived connections \(WebSockets, say\) that stay open\./, NARRATION_MS)
     await waitForLabel(deck, 'backend a|0 served · 4 open')
     await waitForLabel(deck, 'backend b|3 served · 4 open')
     await waitForLabel(deck, 'backend c|3 served · 4 open')
-    await waitForNarration(deck, /^Live with least connections: a 0 served, 4 open; b 3 served, 4 open; c 3 served, 4 open\./)
+    await waitForNarration(deck, /^Live with least connections: a 0 served, 4 open; b 3 served, 4 open; c 3 served, 4 open\./, NARRATION_MS)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.002)
     await resetAndCompare(deck, 'least', 'least-connections', before)
     expect(deck.errors).toEqual([])
   })
 
   it('weighted: X cycles the weights, W sends one cycle, whose smooth sequence appears in the picks; R restores', async () => {
-    deck = await openAt('weighted', 1)
+    deck = await openScene('load-balancing', 'weighted', 1)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('x')
-    await waitForNarration(deck, /^The weights are now a 1, b 1, c 1; the smooth cycle starts afresh\./)
+    await waitForNarration(deck, /^The weights are now a 1, b 1, c 1; the smooth cycle starts afresh\./, NARRATION_MS)
     for (const b of ['a', 'b', 'c']) await waitForLabel(deck, `backend ${b}|weight 1 · score 0`)
     await deck.page.keyboard.press('x')
-    await waitForNarration(deck, /^The weights are now a 3, b 2, c 1;/)
+    await waitForNarration(deck, /^The weights are now a 3, b 2, c 1;/, NARRATION_MS)
     await waitForLabel(deck, 'backend a|weight 3')
     await waitForLabel(deck, 'backend b|weight 2')
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /^The clients send a burst of 6 requests\./)
+    await waitForNarration(deck, /^The clients send a burst of 6 requests\./, NARRATION_MS)
     // The last 12 picks: the scripted a a b a c a a, then one cycle of 3/2/1: a b a c b a.
     await deck.page.waitForFunction(
       () => [...window.Reveal!.getCurrentSlide()!.querySelectorAll<HTMLElement>('[data-scene] .scene-labels .scene-label')].filter((e) => e.style.display !== 'none' && /^[a-z]$/.test(e.textContent ?? '')).map((e) => e.textContent).join(' ') === 'a b a c a a a b a c b a',
@@ -246,11 +236,11 @@ describe('load-balancing scenes', () => {
   })
 
   it('IP hash: a click crashes c, the probes eject it and its clients move to another backend; R restores', async () => {
-    deck = await openAt('ip-hash', 0)
+    deck = await openScene('load-balancing', 'ip-hash', 0)
     const before = await sceneShot(deck.page)
     expect(hasLabel((await hostState(deck)).labels, 'moved')).toBe(false)
     await clickBackend(deck, 'c')
-    await waitForNarration(deck, /^Backend c crashed; the health checks eject it after 3 failed probes in a row\./)
+    await waitForNarration(deck, /^Backend c crashed; the health checks eject it after 3 failed probes in a row\./, NARRATION_MS)
     await waitForLabel(deck, 'backend c|down')
     await waitForLabel(deck, 'backend c|ejected · 3/3 probes failed', 90_000)
     await waitForLabel(deck, '10.0.0.1 → b|moved, was c')
@@ -259,33 +249,33 @@ describe('load-balancing scenes', () => {
     const st = await hostState(deck)
     for (const spec of ['10.0.0.2 → a', '10.0.0.3 → a', '10.0.0.4 → b', '10.0.0.6 → a']) expect(hasLabel(st.labels, spec), spec).toBe(true)
     // The live narration follows once a second.
-    await waitForNarration(deck, /c down and ejected/)
+    await waitForNarration(deck, /c down and ejected/, NARRATION_MS)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.002)
     await resetAndCompare(deck, 'sticky', 'ip-hash', before)
     expect(deck.errors).toEqual([])
   })
 
   it('health checks: a click crashes a, its failed probes eject it, a second click restarts it and good probes restore it; R restores', async () => {
-    deck = await openAt('health-check', 2)
+    deck = await openScene('load-balancing', 'health-check', 2)
     const before = await sceneShot(deck.page)
     await clickBackend(deck, 'a')
-    await waitForNarration(deck, /^Backend a crashed; the health checks eject it after 3 failed probes in a row\./)
+    await waitForNarration(deck, /^Backend a crashed; the health checks eject it after 3 failed probes in a row\./, NARRATION_MS)
     await waitForLabel(deck, 'backend a|down · 0/3 probes failed')
     await waitForLabel(deck, 'backend a|down · 1/3 probes failed', 60_000)
     await waitForLabel(deck, 'backend a|ejected · 3/3 probes failed', 90_000)
-    await waitForNarration(deck, /a down and ejected/)
+    await waitForNarration(deck, /a down and ejected/, NARRATION_MS)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.002)
     await clickBackend(deck, 'a')
-    await waitForNarration(deck, /^Backend a is running again; it rejoins the pool after 2 good probes\./)
+    await waitForNarration(deck, /^Backend a is running again; it rejoins the pool after 2 good probes\./, NARRATION_MS)
     await waitForLabel(deck, 'backend a|restored · 2/2 probes ok', 90_000)
     await resetAndCompare(deck, 'restored', 'health-check', before)
     expect(deck.errors).toEqual([])
   })
 
   it('a step change leaves the live run and shows the scripted step', async () => {
-    deck = await openAt('weighted', 0)
+    deck = await openScene('load-balancing', 'weighted', 0)
     await deck.page.keyboard.press('x')
-    await waitForNarration(deck, /^The weights are now a 1, b 1, c 1/)
+    await waitForNarration(deck, /^The weights are now a 1, b 1, c 1/, NARRATION_MS)
     await deck.page.keyboard.press('ArrowRight')
     await deck.page.waitForFunction(() => window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!.dataset.live === undefined)
     const st = await hostState(deck)

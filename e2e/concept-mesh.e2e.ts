@@ -7,9 +7,12 @@
  * exactly. No console errors; the scene stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, sceneSlides, type DeckPage, type SceneSlide } from './harness.ts'
+import { openDeck, sceneSlides, waitForNarration, pickOnScreen, openScene, type DeckPage, type SceneSlide } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { meshScenarios } from '../src/sim/mesh/scenarios.ts'
+
+/** How long a live run may take to reach a narration. */
+const NARRATION_MS = 60_000
 
 let deck: DeckPage | undefined
 afterEach(async () => {
@@ -40,38 +43,12 @@ async function go(d: DeckPage, s: SceneSlide, f: number): Promise<void> {
   await hostState(d)
 }
 
-/** Open the deck at the slide of `scenario`, at fragment `f` (-1: before the first step). */
-async function openAt(scenario: string, f: number): Promise<DeckPage> {
-  const d = await openDeck()
-  const s = (await sceneSlides(d, 'mesh')).find((x) => x.scenario === scenario)
-  expect(s, `a slide with <Scene kind="mesh" scenario="${scenario}">`).toBeDefined()
-  await go(d, s!, f)
-  return d
-}
-
-// Live runs advance with real frames: on a loaded machine SwiftShader frames are slow, so allow a minute.
-async function waitForNarration(d: DeckPage, pattern: RegExp, timeout = 60_000): Promise<string> {
-  await d.page.waitForFunction((src) => new RegExp(src).test(window.Reveal!.getCurrentSlide()?.querySelector('[data-scene] [role="status"]')?.textContent ?? ''), pattern.source, { timeout })
-  return (await hostState(d)).narration
-}
-
 async function waitForLabel(d: DeckPage, text: string, timeout = 60_000): Promise<void> {
   await d.page.waitForFunction(
     (t) => [...(window.Reveal!.getCurrentSlide()?.querySelectorAll<HTMLElement>('[data-scene] .scene-labels .scene-label') ?? [])].some((e) => e.style.display !== 'none' && (e.textContent ?? '').includes(t)),
     text,
     { timeout },
   )
-}
-
-/** Client coordinates of a workload's service orb on screen. */
-async function serviceOnScreen(d: DeckPage, name: string): Promise<{ x: number; y: number }> {
-  return d.page.evaluate((n) => {
-    const view = window.deckDebug!.scenes.currentView!
-    const orb = view.pickables().find((o) => (o.userData.pick as { node?: string }).node === n)!
-    const v = orb.getWorldPosition(orb.position.clone()).project(view.camera)
-    const rect = document.querySelector('canvas.scene-canvas')!.getBoundingClientRect()
-    return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height }
-  }, name)
 }
 
 /** R: back to the script; the picture must equal `before` exactly. */
@@ -167,35 +144,35 @@ describe('service mesh scenes', () => {
   })
 
   it('mTLS: I sends the intruder, refused at the payments sidecar; W sends a request; R restores the picture', async () => {
-    deck = await openAt('mtls', 0)
+    deck = await openScene('mesh', 'mtls', 0)
     const before = await sceneShot(deck.page)
     expect((await hostState(deck)).labels).not.toContain('handshake refused')
     await deck.page.keyboard.press('i')
-    await waitForNarration(deck, /An intruder with a self-signed certificate calls payments/)
+    await waitForNarration(deck, /An intruder with a self-signed certificate calls payments/, NARRATION_MS)
     expect((await hostState(deck)).live).toBe('true')
     await waitForLabel(deck, 'handshake refused: untrusted issuer')
     await waitForLabel(deck, 'intruder · no mesh identity')
-    await waitForNarration(deck, /^Live: \d+ handshakes accepted and 1 refused \(last refusal: untrusted issuer\)/)
+    await waitForNarration(deck, /^Live: \d+ handshakes accepted and 1 refused \(last refusal: untrusted issuer\)/, NARRATION_MS)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /The frontend sends request 3 to payments, through its own sidecar/)
+    await waitForNarration(deck, /The frontend sends request 3 to payments, through its own sidecar/, NARRATION_MS)
     await resetAndCompare(deck, 'handshake', 'mtls', before)
     expect(deck.errors).toEqual([])
   })
 
   it('retries: X turns on full jitter, a click fails payments, W sends a request whose tries and waits appear; R restores', async () => {
-    deck = await openAt('retries', 3)
+    deck = await openScene('mesh', 'retries', 3)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('x')
-    await waitForNarration(deck, /Backoff now uses full jitter/)
+    await waitForNarration(deck, /Backoff now uses full jitter/, NARRATION_MS)
     await waitForLabel(deck, 'full jitter')
-    const at = await serviceOnScreen(deck, 'payments')
+    const at = await pickOnScreen(deck, 'payments')
     await deck.page.mouse.click(at.x, at.y)
-    await waitForNarration(deck, /payments now answers every call with 503/)
+    await waitForNarration(deck, /payments now answers every call with 503/, NARRATION_MS)
     await waitForLabel(deck, 'payments · failing')
     expect((await hostState(deck)).labels).toContain('retry 2 · 200')
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /The frontend sends request 2 to payments/)
+    await waitForNarration(deck, /The frontend sends request 2 to payments/, NARRATION_MS)
     // The timeline switches to request 2 (request 1's successful retry 2 leaves it), its first
     // try fails and its first wait is drawn at random below the 100 ms ceiling.
     await deck.page.waitForFunction(
@@ -214,11 +191,11 @@ describe('service mesh scenes', () => {
   })
 
   it('circuit breaker: a click fails payments and the live traffic opens the circuit; R restores', async () => {
-    deck = await openAt('circuit-breaker', 3)
+    deck = await openScene('mesh', 'circuit-breaker', 3)
     const before = await sceneShot(deck.page)
-    const at = await serviceOnScreen(deck, 'payments')
+    const at = await pickOnScreen(deck, 'payments')
     await deck.page.mouse.click(at.x, at.y)
-    await waitForNarration(deck, /payments now answers every call with 503/)
+    await waitForNarration(deck, /payments now answers every call with 503/, NARRATION_MS)
     await waitForLabel(deck, 'payments · failing')
     // Ten calls at 100 simulated ms apart, at 40 ms/s (quiet gaps 25× faster): several seconds,
     // longer when SwiftShader's frame rate drops (the stage caps each frame's step).
@@ -226,38 +203,38 @@ describe('service mesh scenes', () => {
     await waitForNarration(deck, /^Live: payments is failing every call; the circuit is open/, 15_000)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await deck.page.mouse.click(at.x, at.y)
-    await waitForNarration(deck, /payments is healthy again/)
+    await waitForNarration(deck, /payments is healthy again/, NARRATION_MS)
     await resetAndCompare(deck, 'closed', 'circuit-breaker', before)
     expect(deck.errors).toEqual([])
   })
 
   it('canary: C cycles the weights 50/50 → 0/100 → 90/10, a click fails the canary; R restores', async () => {
-    deck = await openAt('canary', 1)
+    deck = await openScene('mesh', 'canary', 1)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('c')
-    await waitForNarration(deck, /The canary weights are now v1 50 \/ v2 50/)
+    await waitForNarration(deck, /The canary weights are now v1 50 \/ v2 50/, NARRATION_MS)
     await waitForLabel(deck, 'configured: v1 50 / v2 50')
     const half = await sceneShot(deck.page)
     expect(difference(half, before)).toBeGreaterThan(0.005)
     await deck.page.keyboard.press('c')
-    await waitForNarration(deck, /The canary weights are now v1 0 \/ v2 100/)
+    await waitForNarration(deck, /The canary weights are now v1 0 \/ v2 100/, NARRATION_MS)
     await waitForLabel(deck, 'weight 100%')
     await waitForLabel(deck, 'weight 0%')
-    await waitForNarration(deck, /^Live: the weights are v1 0 \/ v2 100/)
+    await waitForNarration(deck, /^Live: the weights are v1 0 \/ v2 100/, NARRATION_MS)
     await deck.page.keyboard.press('c')
-    await waitForNarration(deck, /The canary weights are now v1 90 \/ v2 10/)
-    const at = await serviceOnScreen(deck, 'reviews-v2')
+    await waitForNarration(deck, /The canary weights are now v1 90 \/ v2 10/, NARRATION_MS)
+    const at = await pickOnScreen(deck, 'reviews-v2')
     await deck.page.mouse.click(at.x, at.y)
-    await waitForNarration(deck, /reviews-v2 now answers every call with 503/)
+    await waitForNarration(deck, /reviews-v2 now answers every call with 503/, NARRATION_MS)
     await waitForLabel(deck, 'reviews v2 · canary · failing')
     await resetAndCompare(deck, 'counters', 'canary', before)
     expect(deck.errors).toEqual([])
   })
 
   it('a step change leaves the live run and shows the scripted step', async () => {
-    deck = await openAt('canary', 0)
+    deck = await openScene('mesh', 'canary', 0)
     await deck.page.keyboard.press('c')
-    await waitForNarration(deck, /The canary weights are now v1 50 \/ v2 50/)
+    await waitForNarration(deck, /The canary weights are now v1 50 \/ v2 50/, NARRATION_MS)
     await deck.page.keyboard.press('ArrowRight')
     await deck.page.waitForFunction(() => window.Reveal!.getCurrentSlide()!.querySelector<HTMLElement>('[data-scene]')!.dataset.live === undefined)
     const st = await hostState(deck)

@@ -7,9 +7,12 @@
  * scripted picture exactly. No console errors.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, sceneSlides, type DeckPage } from './harness.ts'
+import { sceneSlides, waitForNarration, pickOnScreen, openScene, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { logsScenario, metricsScenario, tracesScenario } from '../src/sim/observability/scenarios.ts'
+
+/** How long a live run may take to reach a narration. */
+const NARRATION_MS = 20_000
 
 let deck: DeckPage | undefined
 afterEach(async () => {
@@ -36,21 +39,6 @@ async function hostState(d: DeckPage): Promise<HostState> {
   })
 }
 
-/** Open the deck at the slide of `scenario`, at fragment `f` (-1: before the first step). */
-async function openAt(scenario: Name, f: number): Promise<DeckPage> {
-  const d = await openDeck()
-  const s = (await sceneSlides(d, 'observability')).find((x) => x.scenario === scenario)
-  expect(s, `a slide with <Scene kind="observability" scenario="${scenario}">`).toBeDefined()
-  await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
-  await hostState(d)
-  return d
-}
-
-async function waitForNarration(d: DeckPage, pattern: RegExp, timeout = 20_000): Promise<string> {
-  await d.page.waitForFunction((src) => new RegExp(src).test(window.Reveal!.getCurrentSlide()?.querySelector('[data-scene] [role="status"]')?.textContent ?? ''), pattern.source, { timeout })
-  return (await hostState(d)).narration
-}
-
 /** Wait until some visible label's text (as laid out: a panel's rows on their own lines) matches `pattern`; returns it. */
 async function waitForLabel(d: DeckPage, pattern: RegExp, timeout = 20_000): Promise<string> {
   const handle = await d.page
@@ -64,17 +52,6 @@ async function waitForLabel(d: DeckPage, pattern: RegExp, timeout = 20_000): Pro
       throw new Error(`no label matched ${pattern}; labels:\n${(await hostState(d)).labels}\n${String(e)}`)
     })
   return String(await handle.jsonValue())
-}
-
-/** Client coordinates of a service's orb on screen. */
-async function serviceOnScreen(d: DeckPage, name: string): Promise<{ x: number; y: number }> {
-  return d.page.evaluate((n) => {
-    const view = window.deckDebug!.scenes.currentView!
-    const orb = view.pickables().find((o) => (o.userData.pick as { node?: string }).node === n)!
-    const v = orb.getWorldPosition(orb.position.clone()).project(view.camera)
-    const rect = document.querySelector('canvas.scene-canvas')!.getBoundingClientRect()
-    return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height }
-  }, name)
 }
 
 async function budget(d: DeckPage): Promise<{ triangles: number; calls: number }> {
@@ -121,7 +98,7 @@ describe('observability scenes', () => {
   for (const name of ['logs', 'metrics', 'traces'] as const) {
     it(`${name}: every checkpoint has its step, narration, labels and its own picture, within budget`, async () => {
       const sc = scenarios[name]
-      deck = await openAt(name, -1)
+      deck = await openScene('observability', name, -1)
       const slide = (await sceneSlides(deck, 'observability')).find((x) => x.scenario === name)!
       expect(slide.steps).toEqual(sc.checkpoints.slice(1))
       let st = await hostState(deck)
@@ -149,31 +126,31 @@ describe('observability scenes', () => {
   }
 
   it('a click cycles a service slow → failing → healthy; the next request shows it; R restores the script', async () => {
-    deck = await openAt('traces', 1)
+    deck = await openScene('observability', 'traces', 1)
     const before = await sceneShot(deck.page)
     expect((await hostState(deck)).labels).not.toMatch(/auth · slow/)
-    const auth = await serviceOnScreen(deck, 'auth')
+    const auth = await pickOnScreen(deck, 'auth')
     await deck.page.mouse.click(auth.x, auth.y)
-    await waitForNarration(deck, /^auth turns slow: every request it handles takes 150 ms longer\./)
+    await waitForNarration(deck, /^auth turns slow: every request it handles takes 150 ms longer\./, NARRATION_MS)
     await waitForLabel(deck, /^auth · slow$/)
     expect((await hostState(deck)).live).toBe('true')
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.001)
     // W: a new request; its auth span grows red, and once it is done it has the most own time.
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /The client sends checkout request 2 with trace id [0-9a-f]{8}\./)
+    await waitForNarration(deck, /The client sends checkout request 2 with trace id [0-9a-f]{8}\./, NARRATION_MS)
     await waitForLabel(deck, /^\d+ ms slow$/)
     await waitForLabel(deck, /^1\d\d ms slow · most$/, 30_000)
-    await waitForNarration(deck, /because auth is slowed by 150 ms, its span tree shows one slow span: auth \(verify token\)/)
+    await waitForNarration(deck, /because auth is slowed by 150 ms, its span tree shows one slow span: auth \(verify token\)/, NARRATION_MS)
     // Click again: failing, and the next request fails at auth.
     await deck.page.mouse.click(auth.x, auth.y)
-    await waitForNarration(deck, /^auth now fails every request/)
+    await waitForNarration(deck, /^auth now fails every request/, NARRATION_MS)
     await waitForLabel(deck, /^auth · failing$/)
     await deck.page.keyboard.press('w')
     await waitForLabel(deck, /error$/)
     await waitForNarration(deck, /failed: because auth is failing 100% of requests, auth \(verify token\) returned an error/, 30_000)
     // And again: healthy.
     await deck.page.mouse.click(auth.x, auth.y)
-    await waitForNarration(deck, /^auth is healthy again\./)
+    await waitForNarration(deck, /^auth is healthy again\./, NARRATION_MS)
     expect((await hostState(deck)).labels).not.toMatch(/auth · (slow|failing)/)
     expect(difference(await reset(deck), before)).toBe(0)
     expect((await hostState(deck)).narration).toBe(scenarios.traces.describe(scenarios.traces.stateAt('spans')))
@@ -181,10 +158,10 @@ describe('observability scenes', () => {
   })
 
   it('W sends a request whose log lines the viewer follows by its new trace id; R restores the script', async () => {
-    deck = await openAt('logs', 2)
+    deck = await openScene('observability', 'logs', 2)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('w')
-    const said = await waitForNarration(deck, /The client sends checkout request 2 with trace id [0-9a-f]{8}\./)
+    const said = await waitForNarration(deck, /The client sends checkout request 2 with trace id [0-9a-f]{8}\./, NARRATION_MS)
     const id = /trace id ([0-9a-f]{8})/.exec(said)![1]!
     expect(id).not.toBe('e58d7ffd')
     await waitForLabel(deck, new RegExp(`stdout of \\d process(es)?: JSON lines, all with trace_id ${id}`))
@@ -196,21 +173,21 @@ describe('observability scenes', () => {
   })
 
   it('the metrics update live: a failing dependency adds errors, Q stops and starts the traffic; R restores', async () => {
-    deck = await openAt('metrics', 2)
+    deck = await openScene('observability', 'metrics', 2)
     const before = await sceneShot(deck.page)
     expect((await hostState(deck)).labels).not.toMatch(/errors/)
-    const inventory = await serviceOnScreen(deck, 'inventory')
+    const inventory = await pickOnScreen(deck, 'inventory')
     // Scripted slow → failing.
     await deck.page.mouse.click(inventory.x, inventory.y)
-    await waitForNarration(deck, /^inventory now fails every request/)
+    await waitForNarration(deck, /^inventory now fails every request/, NARRATION_MS)
     await waitForLabel(deck, /inventory · p99 .* · failing/)
     const errors = await waitForLabel(deck, /gateway request_duration_ms · \d+ requests · \d+ errors · 40 req\/s/)
     expect(Number(/(\d+) requests/.exec(errors)![1])).toBeGreaterThan(198)
     await deck.page.keyboard.press('q')
-    await waitForNarration(deck, /^Traffic stops/)
+    await waitForNarration(deck, /^Traffic stops/, NARRATION_MS)
     await waitForLabel(deck, /^gateway request_duration_ms · \d+ requests · \d+ errors$/m)
     await deck.page.keyboard.press('q')
-    await waitForNarration(deck, /^Traffic starts: 40 checkout requests per second\./)
+    await waitForNarration(deck, /^Traffic starts: 40 checkout requests per second\./, NARRATION_MS)
     await waitForLabel(deck, /^gateway request_duration_ms · \d+ requests · \d+ errors · 40 req\/s$/m)
     expect(difference(await reset(deck), before)).toBe(0)
     expect((await hostState(deck)).labels).toMatch(/ALERT: p99 287 ms > 100 ms/)
@@ -218,9 +195,9 @@ describe('observability scenes', () => {
   })
 
   it('Q on a quiet scene starts traffic and the collector fills; a step change returns to the script', async () => {
-    deck = await openAt('logs', 2)
+    deck = await openScene('observability', 'logs', 2)
     await deck.page.keyboard.press('q')
-    await waitForNarration(deck, /^Traffic starts/)
+    await waitForNarration(deck, /^Traffic starts/, NARRATION_MS)
     const text = await waitForLabel(deck, /collector · (\d{3,}) logs/, 30_000)
     expect(Number(/(\d+) logs/.exec(text)![1])).toBeGreaterThan(14)
     await deck.page.keyboard.press('ArrowLeft')

@@ -8,11 +8,14 @@
  * scene stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, sceneSlides, hostState, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, hostState, waitForNarration, pickOnScreen, openScene, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { partitionScenarios } from '../src/sim/partition/scenarios.ts'
 import type { PartitionSnapshot } from '../src/sim/partition/snapshot.ts'
 import type { Scenario } from '../src/sim/scenario.ts'
+
+/** How long a live run may take to reach a narration. */
+const NARRATION_MS = 20_000
 
 let deck: DeckPage | undefined
 afterEach(async () => {
@@ -23,38 +26,12 @@ afterEach(async () => {
 const scenarios = new Map(partitionScenarios.map((f) => [f.name, f.create(7) as Scenario<PartitionSnapshot>]))
 const narrationAt = (name: string, step: string): string => scenarios.get(name)!.describe(scenarios.get(name)!.stateAt(step))
 
-/** Open the deck at the partition slide showing `scenario`, at fragment `f` (-1: before the first step). */
-async function openAt(scenario: string, f: number): Promise<DeckPage> {
-  const d = await openDeck()
-  const s = (await sceneSlides(d, 'partition')).find((x) => x.scenario === scenario)
-  expect(s, `a slide with <Scene kind="partition" scenario="${scenario}">`).toBeDefined()
-  await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
-  await hostState(d)
-  return d
-}
-
-async function waitForNarration(d: DeckPage, pattern: RegExp, timeout = 20_000): Promise<string> {
-  await d.page.waitForFunction((src) => new RegExp(src).test(window.Reveal!.getCurrentSlide()?.querySelector('[data-scene] [role="status"]')?.textContent ?? ''), pattern.source, { timeout })
-  return (await hostState(d)).narration
-}
-
 async function waitForLabel(d: DeckPage, text: string, timeout = 20_000): Promise<void> {
   await d.page.waitForFunction(
     (t) => [...(window.Reveal!.getCurrentSlide()?.querySelectorAll<HTMLElement>('[data-scene] .scene-labels .scene-label') ?? [])]
       .some((e) => e.style.display !== 'none' && [...e.children].map((c) => c.textContent).join(' | ').includes(t)),
     text, { timeout },
   )
-}
-
-/** Client coordinates of node `id`'s orb on screen. */
-async function nodeOnScreen(d: DeckPage, id: number): Promise<{ x: number; y: number }> {
-  return d.page.evaluate((i) => {
-    const view = window.deckDebug!.scenes.currentView!
-    const orb = view.pickables().find((o) => (o.userData.pick as { node?: number }).node === i)!
-    const v = orb.getWorldPosition(orb.position.clone()).project(view.camera)
-    const rect = document.querySelector('canvas.scene-canvas')!.getBoundingClientRect()
-    return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height }
-  }, id)
 }
 
 /** R: back to the script; the picture must be the one before the what-if, pixel for pixel. */
@@ -140,7 +117,7 @@ describe('partition scenes', () => {
 
   it('stays within budget: ≤ 50k triangles and ≤ 150 draw calls on its busiest steps', async () => {
     for (const [scenario, f] of [['split-brain', 3], ['fencing', 3], ['lww', 1]] as const) {
-      deck = await openAt(scenario, f)
+      deck = await openScene('partition', scenario, f)
       const info = await deck.page.evaluate(() => {
         const stage = window.deckDebug!.scenes.currentStage!
         stage.draw()
@@ -155,30 +132,30 @@ describe('partition scenes', () => {
   })
 
   it('P heals a split cluster and splits it again; R restores the scripted picture exactly', async () => {
-    deck = await openAt('split-brain', 2)
+    deck = await openScene('partition', 'split-brain', 2)
     const before = await sceneShot(deck.page)
     expect((await hostState(deck)).labels.join('\n')).toContain('partition · 30 packets dropped')
     await deck.page.keyboard.press('p')
-    await waitForNarration(deck, /^Healed: the two sides reach each other again/)
+    await waitForNarration(deck, /^Healed: the two sides reach each other again/, NARRATION_MS)
     expect((await hostState(deck)).live).toBe('true')
     await waitForLabel(deck, 'network whole · 30 dropped while split')
     // Once heartbeats cross again the lower-epoch primary steps down: one primary is left.
-    await waitForNarration(deck, /The network is whole; node 4 is primary in epoch 3\./)
+    await waitForNarration(deck, /The network is whole; node 4 is primary in epoch 3\./, NARRATION_MS)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await deck.page.keyboard.press('p')
-    await waitForNarration(deck, /^Partitioned: side A \{0, 1, 2\} and side B \{3, 4\} can no longer reach each other\./)
+    await waitForNarration(deck, /^Partitioned: side A \{0, 1, 2\} and side B \{3, 4\} can no longer reach each other\./, NARRATION_MS)
     await waitForLabel(deck, 'partition · ')
     await resetAndCompare(deck, 'two-primaries', 'split-brain', before)
     expect(deck.errors).toEqual([])
   })
 
   it('W writes on side A, then on side B: both primaries take a different value; R restores the script', async () => {
-    deck = await openAt('split-brain', 2)
+    deck = await openScene('partition', 'split-brain', 2)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /^A client on side A sends seat-12A = dave to node 0 \(primary, epoch 1\): taken\./)
+    await waitForNarration(deck, /^A client on side A sends seat-12A = dave to node 0 \(primary, epoch 1\): taken\./, NARRATION_MS)
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /^A client on side B sends seat-12A = erin to node 4 \(primary, epoch 3\): taken\./)
+    await waitForNarration(deck, /^A client on side B sends seat-12A = erin to node 4 \(primary, epoch 3\): taken\./, NARRATION_MS)
     await waitForLabel(deck, 'seat-12A: dave on n0,n1,n2 ≠ erin on n3,n4')
     await waitForLabel(deck, 'n0 primary e1 | dave')
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
@@ -187,46 +164,46 @@ describe('partition scenes', () => {
   })
 
   it('clicking the stale primary powers it off (STONITH) and on again; R restores the script', async () => {
-    deck = await openAt('fencing', 1)
+    deck = await openScene('partition', 'fencing', 1)
     const before = await sceneShot(deck.page)
-    const n3 = await nodeOnScreen(deck, 3)
+    const n3 = await pickOnScreen(deck, 3)
     await deck.page.mouse.click(n3.x, n3.y)
-    await waitForNarration(deck, /^STONITH: node 3 is powered off through its power switch \(by node 2\)\./)
+    await waitForNarration(deck, /^STONITH: node 3 is powered off through its power switch \(by node 2\)\./, NARRATION_MS)
     await waitForLabel(deck, 'n3 powered off e1')
     await waitForLabel(deck, 'STONITH: power cut')
     const off = await sceneShot(deck.page)
     expect(difference(off, before)).toBeGreaterThan(0.002)
     await deck.page.mouse.click(n3.x, n3.y)
-    await waitForNarration(deck, /^Node 3 is powered back on as a follower in epoch 1\./)
+    await waitForNarration(deck, /^Node 3 is powered back on as a follower in epoch 1\./, NARRATION_MS)
     await waitForLabel(deck, 'n3 follower e1')
     await resetAndCompare(deck, 'new-epoch', 'fencing', before)
     expect(deck.errors).toEqual([])
   })
 
   it('W on the fencing slide: the new primary’s write is stored, the stale primary’s is rejected by the disk', async () => {
-    deck = await openAt('fencing', 1)
+    deck = await openScene('partition', 'fencing', 1)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /^A client on side A sends config = v2 to node 2 \(primary, epoch 2\): on its way to the shared disk with fencing token 2\./)
+    await waitForNarration(deck, /^A client on side A sends config = v2 to node 2 \(primary, epoch 2\): on its way to the shared disk with fencing token 2\./, NARRATION_MS)
     await waitForLabel(deck, 'config = v2 (token 2, n2)')
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /^A client on side B sends config = v3 to node 3 \(primary, epoch 1\): on its way to the shared disk with fencing token 1\./)
+    await waitForNarration(deck, /^A client on side B sends config = v3 to node 3 \(primary, epoch 1\): on its way to the shared disk with fencing token 1\./, NARRATION_MS)
     await waitForLabel(deck, '✗ REJECTED n3’s write: token 1 < 2')
     await waitForLabel(deck, 'v3 ✗ rejected')
-    await waitForNarration(deck, /the disk rejected its write with stale token 1 because it has seen token 2/)
+    await waitForNarration(deck, /the disk rejected its write with stale token 1 because it has seen token 2/, NARRATION_MS)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await resetAndCompare(deck, 'new-epoch', 'fencing', before)
     expect(deck.errors).toEqual([])
   })
 
   it('on the CRDT slide, a like added on side A during the split survives the merge on heal', async () => {
-    deck = await openAt('crdt', 0)
+    deck = await openScene('partition', 'crdt', 0)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('w')
-    await waitForNarration(deck, /^A client on side A sends likes \+1 to node 0 \(primary, epoch 1\): taken\./)
+    await waitForNarration(deck, /^A client on side A sends likes \+1 to node 0 \(primary, epoch 1\): taken\./, NARRATION_MS)
     await waitForLabel(deck, 'merge on heal → 15')
     await deck.page.keyboard.press('p')
-    await waitForNarration(deck, /^Healed/)
+    await waitForNarration(deck, /^Healed/, NARRATION_MS)
     await waitForLabel(deck, 'likes 15 (n0+14 n3+2−1) on every node')
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await resetAndCompare(deck, 'concurrent-updates', 'crdt', before)
@@ -234,11 +211,11 @@ describe('partition scenes', () => {
   })
 
   it('on the vector-clock slide, healing by P keeps both writes as siblings', async () => {
-    deck = await openAt('vector-clocks', 0)
+    deck = await openScene('partition', 'vector-clocks', 0)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('p')
     await waitForLabel(deck, 'concurrent clocks → both kept as siblings')
-    await waitForNarration(deck, /every node keeps alice and bob as siblings of seat-12A/)
+    await waitForNarration(deck, /every node keeps alice and bob as siblings of seat-12A/, NARRATION_MS)
     expect(difference(await sceneShot(deck.page), before)).toBeGreaterThan(0.005)
     await resetAndCompare(deck, 'concurrent-writes', 'vector-clocks', before)
     expect(deck.errors).toEqual([])

@@ -8,7 +8,7 @@
  * stays within its triangle and draw-call budget.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { openDeck, sceneSlides, hostState, type DeckPage } from './harness.ts'
+import { openDeck, sceneSlides, hostState, pickOnScreen, openScene, type DeckPage } from './harness.ts'
 import { difference, sceneShot, stats } from './pixels.ts'
 import { raftScenarios } from '../src/sim/raft/scenarios.ts'
 import type { RaftSnapshot } from '../src/sim/raft/types.ts'
@@ -28,16 +28,6 @@ const ELECTION_MS = 60_000
 
 const scenarios = new Map(raftScenarios.map((f) => [f.name, f.create(7) as Scenario<RaftSnapshot>]))
 const narrationAt = (name: string, step: string): string => scenarios.get(name)!.describe(scenarios.get(name)!.stateAt(step))
-
-/** Open the deck at the Raft slide showing `scenario`, at fragment `f` (-1: before the first step). */
-async function openAt(scenario: string, f: number): Promise<DeckPage> {
-  const d = await openDeck()
-  const s = (await sceneSlides(d, 'raft')).find((x) => x.scenario === scenario)
-  expect(s, `a slide with <Scene kind="raft" scenario="${scenario}">`).toBeDefined()
-  await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h!, v!, ff!), [s!.h, s!.v, f])
-  await hostState(d)
-  return d
-}
 
 /** On a timeout, say what the scene showed instead. */
 async function orExplain(d: DeckPage, what: string, wait: Promise<unknown>): Promise<void> {
@@ -61,17 +51,6 @@ async function waitForLabel(d: DeckPage, text: string, timeout = 20_000): Promis
       .some((e) => e.style.display !== 'none' && ([...e.children].map((c) => c.textContent).join(' | ') || e.textContent || '').includes(t)),
     text, { timeout },
   ))
-}
-
-/** Client coordinates of node `id`'s orb on screen. */
-async function nodeOnScreen(d: DeckPage, id: number): Promise<{ x: number; y: number }> {
-  return d.page.evaluate((i) => {
-    const view = window.deckDebug!.scenes.currentView!
-    const orb = view.pickables().find((o) => (o.userData.pick as { node?: number }).node === i)!
-    const v = orb.getWorldPosition(orb.position.clone()).project(view.camera)
-    const rect = document.querySelector('canvas.scene-canvas')!.getBoundingClientRect()
-    return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height }
-  }, id)
 }
 
 /** R: back to the script; the picture must be the one before the what-if, pixel for pixel. */
@@ -158,7 +137,7 @@ describe('raft scenes', () => {
   })
 
   it('between two checkpoints the real messages fly: t = 0 is the earlier checkpoint, t = ½ a picture of its own', async () => {
-    deck = await openAt('replication', 1) // append
+    deck = await openScene('raft', 'replication', 1) // append
     const frames = await deck.page.evaluate(() => {
       const scenes = window.deckDebug!.scenes
       const stage = scenes.currentStage!
@@ -194,9 +173,9 @@ describe('raft scenes', () => {
   })
 
   it('what-if: clicking a node crashes it and clicking again restarts it; R restores the scripted picture', async () => {
-    deck = await openAt('election', 4) // heartbeats: B leads term 1
+    deck = await openScene('raft', 'election', 4) // heartbeats: B leads term 1
     const before = await sceneShot(deck.page)
-    let at = await nodeOnScreen(deck, 1)
+    let at = await pickOnScreen(deck, 1)
     await deck.page.mouse.click(at.x, at.y)
     let narration = await waitForNarration(deck, /^Node B crashes; the cluster has lost its leader\./)
     expect(narration).toMatch(/Node B is down/)
@@ -206,7 +185,7 @@ describe('raft scenes', () => {
     // The survivors elect a new leader on their own (their timers run out within ~3 s at 100 ms/s).
     narration = await waitForNarration(deck, /Term 2\. Node [ACDE] leads/, ELECTION_MS)
     expect(narration).toMatch(/Node B is down/)
-    at = await nodeOnScreen(deck, 1)
+    at = await pickOnScreen(deck, 1)
     await deck.page.mouse.click(at.x, at.y)
     await waitForNarration(deck, /^Node B restarts as a follower in term 1/)
     await waitForLabel(deck, 'B follower | term 2')
@@ -215,7 +194,7 @@ describe('raft scenes', () => {
   })
 
   it('what-if: W writes through the leader; the entry commits and applies everywhere and the client hears back', async () => {
-    deck = await openAt('replication', 4) // apply: x=1 everywhere
+    deck = await openScene('raft', 'replication', 4) // apply: x=1 everywhere
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('w')
     await waitForNarration(deck, /^Leader B appends the write as entry 2 of term 1\./)
@@ -231,7 +210,7 @@ describe('raft scenes', () => {
   })
 
   it('what-if: P cuts the leader off with one follower (the rest elect a new leader) and P heals; U makes links lossy', async () => {
-    deck = await openAt('replication', 4)
+    deck = await openScene('raft', 'replication', 4)
     const before = await sceneShot(deck.page)
     await deck.page.keyboard.press('p')
     const narration = await waitForNarration(deck, /^The network splits: AB on one side, CDE on the other\./)
@@ -256,7 +235,7 @@ describe('raft scenes', () => {
   })
 
   it('stays within budget: ≤ 50k triangles and ≤ 150 draw calls on the busiest step', async () => {
-    deck = await openAt('figure-8', 3) // not-committed: every log, frame and label in use
+    deck = await openScene('raft', 'figure-8', 3) // not-committed: every log, frame and label in use
     const info = await deck.page.evaluate(() => {
       const scenes = window.deckDebug!.scenes
       const stage = scenes.currentStage!

@@ -146,3 +146,33 @@ export function loseAndRestoreContext(page: Page, lostMs: number): Promise<void>
     await restored
   }, lostMs)
 }
+
+/**
+ * Open the deck on the slide with <Scene kind={kind} scenario={scenario}> (the first of its kind
+ * when scenario is null), at fragment `f` (-1: before the first step), its scene drawn.
+ */
+export async function openScene(kind: string, scenario: string | null, f: number): Promise<DeckPage> {
+  const d = await openDeck()
+  const s = (await sceneSlides(d, kind)).find((x) => scenario === null || x.scenario === scenario)
+  if (!s) throw new Error(`no slide with <Scene kind="${kind}"${scenario === null ? '' : ` scenario="${scenario}"`}>`)
+  await d.page.evaluate(([h, v, ff]) => window.Reveal!.slide(h, v, ff), [s.h, s.v, f] as const)
+  await hostState(d)
+  return d
+}
+
+/** Wait until the current scene's narration matches `pattern`; returns it. */
+export async function waitForNarration(d: DeckPage, pattern: RegExp, timeout: number): Promise<string> {
+  await d.page.waitForFunction((src) => new RegExp(src).test(window.Reveal!.getCurrentSlide()?.querySelector('[data-scene] [role="status"]')?.textContent ?? ''), pattern.source, { timeout })
+  return (await hostState(d)).narration
+}
+
+/** Client coordinates of the current view's pickable object whose userData.pick.node is `node`. */
+export function pickOnScreen(d: DeckPage, node: string | number): Promise<{ x: number; y: number }> {
+  return d.page.evaluate((n) => {
+    const view = window.deckDebug!.scenes.currentView!
+    const orb = view.pickables().find((o) => (o.userData.pick as { node?: string | number }).node === n)!
+    const v = orb.getWorldPosition(orb.position.clone()).project(view.camera)
+    const rect = document.querySelector('canvas.scene-canvas')!.getBoundingClientRect()
+    return { x: rect.left + ((v.x + 1) / 2) * rect.width, y: rect.top + ((1 - v.y) / 2) * rect.height }
+  }, node)
+}
