@@ -24,6 +24,7 @@ import { evaluateBudgets, failedBudgets, formatReport, type BenchReport, type Fi
 import { benchSim } from './bench-sim.ts'
 import { median, round } from './bench-stats.ts'
 import { buildInputs, staleness } from './export-build.ts'
+import { Exit, runMain } from './cli-main.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -33,15 +34,6 @@ const REPS = {
   quick: { coldLoads: 3, renders: 5, passes: 3 },
 }
 const PDF_TIMEOUT_MS = 300_000
-
-class Exit extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 /** Where relative paths are meant from: the folder `npm run bench` was typed in. */
 function callerDir(): string {
@@ -224,17 +216,4 @@ async function listHosts(browser: Browser, url: string, warnings: string[]): Pro
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (e: unknown) => {
-    if (e instanceof Exit) {
-      process.stderr.write(`${e.message}\n`)
-      process.exitCode = e.code
-      return
-    }
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`)
-    process.exitCode = BENCH_EXIT.usage
-  },
-)
+runMain('bench', () => main(process.argv.slice(2)), BENCH_EXIT.usage)

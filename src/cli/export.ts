@@ -21,6 +21,7 @@ import { BuildError, buildInputs, runBuild, shown, staleness } from './export-bu
 import { OutputError, PNG_PREFIX, checkWritableFile, clearOldPngs, preparePngDir } from './export-output.ts'
 import { Progress, notReadyMessage, progressText, readPrintStatus, type PrintStatus } from './export-progress.ts'
 import { pageRanges, pdfPageCount } from './export-pdf-pages.ts'
+import { Exit, runMain } from './cli-main.ts'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const VIEWPORT = { width: 1280, height: 720 }
@@ -29,16 +30,6 @@ const POLL_MS = 250
 const PROCESS_START = 0
 /** What src/deck/boot.ts logs when snapshotPrintPages() throws (it then never sets print-ready). */
 const GAVE_UP = /^Print snapshots failed/
-
-/** A failure with its exit code; the message is printed to stderr. */
-class Exit extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -239,17 +230,4 @@ async function finish(out: string, pngDir: string | null): Promise<string> {
   return `${out}: ${pageText}`
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (e: unknown) => {
-    if (e instanceof Exit) {
-      process.stderr.write(`${e.message}\n`)
-      process.exitCode = e.code
-      return
-    }
-    process.stderr.write(`export failed: ${(e as Error).stack ?? String(e)}\n`)
-    process.exitCode = EXIT.failed
-  },
-)
+runMain('export', () => main(process.argv.slice(2)), EXIT.failed)
