@@ -15,13 +15,22 @@ export interface FlightView {
   readonly deliverAt: number
 }
 
-export function messagesInFlight(events: readonly TraceEvent[]): FlightView[] {
-  const open = new Map<number, FlightView>()
+export type SendEvent = Extract<TraceEvent, { type: 'send' }>
+
+export const flightView = (e: SendEvent): FlightView => ({ msg: e.msg, from: e.from, to: e.to, kind: e.kind, sentAt: e.at, deliverAt: e.deliverAt })
+
+/** The send events of the messages still on the wire at the end of a trace, in the order sent. */
+export function openSends(events: readonly TraceEvent[]): SendEvent[] {
+  const open = new Map<number, SendEvent>()
   for (const e of events) {
-    if (e.type === 'send') open.set(e.msg, { msg: e.msg, from: e.from, to: e.to, kind: e.kind, sentAt: e.at, deliverAt: e.deliverAt })
+    if (e.type === 'send') open.set(e.msg, e)
     else if (e.type === 'deliver' || e.type === 'drop') open.delete(e.msg)
   }
   return [...open.values()]
+}
+
+export function messagesInFlight(events: readonly TraceEvent[]): FlightView[] {
+  return openSends(events).map(flightView)
 }
 
 /** Messages dropped in the last `windowMs` before `now` (drawn bouncing off the fault line). */
